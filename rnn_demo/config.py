@@ -1,0 +1,145 @@
+"""Typed settings: text preprocessing, model sizes, training, and the named presets.
+
+Every config is a frozen dataclass whose `validate()` raises `ValueError` naming the bad field, so the CLI, the pages
+and the tests all reject the same settings with the same message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+CELL_TYPES = ("lstm", "gru", "simple_rnn")
+
+
+def _check_int(name: str, value, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number, got {value!r}.")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low:,} and {high:,}, got {value:,}.")
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """How a review becomes a row of word ids."""
+
+    vocab_size: int = 10_000  # ids 0..vocab_size-1; 0 = padding, 1 = unknown word, the rest the most common words
+    maxlen: int = 200  # reviews are cut or padded to this many words (the course's MaxLen)
+    truncating: str = "pre"  # "pre" keeps a long review's last words (its verdict), "post" keeps its first words
+
+    def validate(self) -> None:
+        _check_int("vocab_size", self.vocab_size, 3, 200_000)
+        _check_int("maxlen", self.maxlen, 1, 5_000)
+        if self.truncating not in ("pre", "post"):
+            raise ValueError(f"truncating must be 'pre' or 'post', got {self.truncating!r}.")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Embedding -> recurrent layer -> Dense(1, sigmoid), the course's sentiment classifier."""
+
+    embedding_dim: int = 128  # length of each word vector
+    units: int = 128  # size of the recurrent layer's state
+    cell: str = "lstm"  # "lstm" (the course's model), "gru" or "simple_rnn"
+
+    def validate(self) -> None:
+        _check_int("embedding_dim", self.embedding_dim, 1, 1_024)
+        _check_int("units", self.units, 1, 1_024)
+        if self.cell not in CELL_TYPES:
+            raise ValueError(f"cell must be one of {', '.join(CELL_TYPES)}, got {self.cell!r}.")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How long and how fast the model learns."""
+
+    epochs: int = 2  # passes over the training reviews
+    batch_size: int = 64  # reviews per gradient step
+    learning_rate: float = 1e-3  # Adam step size
+    subset: int | None = None  # use only this many reviews in all (stratified), None = every review
+    seed: int = 0  # fixes the split, the weight initialisation and the shuffling
+    snapshot_every_epoch: bool = True  # keep the weights after each epoch, so pictures can show epoch k
+
+    def validate(self) -> None:
+        _check_int("epochs", self.epochs, 1, 100)
+        _check_int("batch_size", self.batch_size, 1, 4_096)
+        if not isinstance(self.learning_rate, (int, float)) or not 1e-6 <= self.learning_rate <= 1.0:
+            raise ValueError(f"learning_rate must be between 1e-6 and 1, got {self.learning_rate!r}.")
+        if self.subset is not None:
+            _check_int("subset", self.subset, 20, 10_000_000)
+        _check_int("seed", self.seed, 0, 2**31 - 1)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything one training run needs: text, model and training settings."""
+
+    name: str = "custom"
+    text: TextConfig = field(default_factory=TextConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def validate(self) -> "RunConfig":
+        self.text.validate()
+        self.model.validate()
+        self.train.validate()
+        return self
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RunConfig":
+        try:
+            return cls(
+                name=data.get("name", "custom"),
+                text=TextConfig(**data["text"]),
+                model=ModelConfig(**data["model"]),
+                train=TrainConfig(**data["train"]),
+            ).validate()
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"config is missing or has an unknown field: {error}") from error
+
+    def with_changes(self, **changes) -> "RunConfig":
+        """Return a copy with fields replaced by name (e.g. units=32, maxlen=100), validated."""
+        sections = {"text": {}, "model": {}, "train": {}}
+        for key, value in changes.items():
+            if value is None and key != "subset":
+                continue
+            for section in sections:
+                if key in {f.name for f in dataclasses.fields(getattr(self, section))}:
+                    sections[section][key] = value
+                    break
+            else:
+                raise ValueError(f"unknown setting {key!r}.")
+        return dataclasses.replace(
+            self,
+            text=dataclasses.replace(self.text, **sections["text"]),
+            model=dataclasses.replace(self.model, **sections["model"]),
+            train=dataclasses.replace(self.train, **sections["train"]),
+        ).validate()
+
+
+PRESETS: dict[str, RunConfig] = {
+    # The course's model: Embedding(10000, 128) -> LSTM(128) -> Dense(1, sigmoid).
+    "seed": RunConfig(
+        name="seed",
+        text=TextConfig(vocab_size=10_000, maxlen=200),
+        model=ModelConfig(embedding_dim=128, units=128),
+        train=TrainConfig(epochs=2, batch_size=64, learning_rate=1e-3),
+    ),
+    # A smaller LSTM that learns in seconds, for live training in class (sizes chosen by `python -m rnn_demo bench`).
+    "fast": RunConfig(
+        name="fast",
+        text=TextConfig(vocab_size=10_000, maxlen=200),
+        model=ModelConfig(embedding_dim=32, units=32),
+        train=TrainConfig(epochs=2, batch_size=128, learning_rate=5e-3),
+    ),
+}
+
+
+def preset(name: str) -> RunConfig:
+    """The named preset ("seed" or "fast")."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}.")
+    return PRESETS[name]
