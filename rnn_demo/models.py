@@ -1,0 +1,136 @@
+"""The course's sentiment classifier and its saved *bundle* (weights + config.json + vocab.json + metrics.json).
+
+The architecture always comes from code and config: a bundle stores only weights and JSON, never a whole pickled
+model, so loading a bundle can run no foreign code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+from keras import layers
+
+from rnn_demo.config import RunConfig
+from rnn_demo.text import Vocabulary
+
+WEIGHTS_FILE = "model.weights.h5"
+CONFIG_FILE = "config.json"
+VOCAB_FILE = "vocab.json"
+METRICS_FILE = "metrics.json"
+
+_RECURRENT_LAYERS = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}
+
+
+def build_classifier(config: RunConfig, seed: int | None = None) -> keras.Model:
+    """Embedding(vocab_size, embedding_dim) -> LSTM/GRU/SimpleRNN(units) -> Dense(1, sigmoid), seeded explicitly.
+
+    Input: (batch, time) int word ids, 0 = padding (masked, so pre-padding leaves the state untouched).
+    """
+    config.validate()
+    seed = config.train.seed if seed is None else seed
+    recurrent = _RECURRENT_LAYERS[config.model.cell]
+    recurrent_kwargs = dict(
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1),
+        recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 2),
+        name=config.model.cell,
+    )
+    # Sequential, as in the course, so that model.summary() shows exactly its three layers (a Functional model
+    # would list the padding mask's NotEqual op as a fourth row).
+    return keras.Sequential([
+        keras.Input(shape=(None,), dtype="int32", name="word_ids"),  # (batch, time)
+        layers.Embedding(
+            input_dim=config.text.vocab_size, output_dim=config.model.embedding_dim, mask_zero=True,
+            embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seed), name="embedding",
+        ),  # (batch, time, embedding_dim)
+        recurrent(config.model.units, **recurrent_kwargs),  # (batch, units), the last hidden state
+        layers.Dense(
+            1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 3), name="dense",
+        ),  # (batch, 1) P(positive)
+    ], name=f"{config.name}_sentiment")
+
+
+def compile_classifier(model: keras.Model, learning_rate: float) -> None:
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+
+
+def summary_rows(model: keras.Model) -> list[dict]:
+    """The course's summary table: one row per layer with its type, output shape and parameter count."""
+    rows = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        rows.append({
+            "Layer (type)": f"{layer.name} ({type(layer).__name__})",
+            "Output Shape": str(tuple(layer.output.shape)).replace(",)", ")"),
+            "Param #": layer.count_params(),
+        })
+    return rows
+
+
+def summary_text(model: keras.Model) -> str:
+    lines: list[str] = []
+    model.summary(print_fn=lambda line, **_: lines.append(line), line_length=80)
+    return "\n".join(lines)
+
+
+@dataclass
+class Bundle:
+    """A trained classifier with everything needed to use it again: config, vocabulary, metrics, epoch snapshots."""
+
+    config: RunConfig
+    vocab: Vocabulary
+    model: keras.Model
+    metrics: dict = field(default_factory=dict)
+    snapshots: list[list[np.ndarray]] = field(default_factory=list)  # model.get_weights() after each epoch
+
+    def at_epoch(self, epoch: int) -> "Bundle":
+        """A copy whose model holds the weights saved after `epoch` (1-based); the last epoch is this bundle."""
+        if not 1 <= epoch <= len(self.snapshots):
+            raise ValueError(f"epoch must be between 1 and {len(self.snapshots)}, got {epoch}.")
+        model = build_classifier(self.config)
+        model.set_weights(self.snapshots[epoch - 1])
+        return Bundle(self.config, self.vocab, model, dict(self.metrics, epoch=epoch), [])
+
+    def save(self, folder: str | Path) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.model.save_weights(folder / WEIGHTS_FILE)
+        (folder / CONFIG_FILE).write_text(json.dumps(self.config.to_dict(), indent=2), encoding="utf-8")
+        self.vocab.save(folder / VOCAB_FILE)
+        (folder / METRICS_FILE).write_text(json.dumps(self.metrics, indent=2), encoding="utf-8")
+        return folder
+
+
+def _read_json(path: Path) -> dict:
+    if not path.is_file():
+        raise ValueError(f"model bundle file is missing: {path}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"model bundle file {path} is corrupt: {error}") from error
+
+
+def load_bundle(folder: str | Path) -> Bundle:
+    """Rebuild the architecture from config.json and code, then load the weights file. Errors name the bad file."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"model bundle folder not found: {folder}")
+    config = RunConfig.from_dict(_read_json(folder / CONFIG_FILE))
+    vocab = Vocabulary.load(folder / VOCAB_FILE)
+    metrics = _read_json(folder / METRICS_FILE)
+    if vocab.size > config.text.vocab_size:
+        raise ValueError(f"{folder / VOCAB_FILE} has {vocab.size:,} ids but config.json allows {config.text.vocab_size:,}.")
+    weights = folder / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ValueError(f"model bundle file is missing: {weights}")
+    model = build_classifier(config)
+    try:
+        model.load_weights(weights)
+    except Exception as error:  # h5py and keras raise many kinds for a damaged file
+        raise ValueError(f"model bundle file {weights} is corrupt or does not fit config.json: {error}") from error
+    return Bundle(config, vocab, model, metrics)

@@ -1,0 +1,182 @@
+"""Training the sentiment classifier with live progress events and a stop flag; no Streamlit here.
+
+`train(config, splits, on_event, should_stop)` builds the vocabulary from the training reviews, fits the model and
+emits plain `TrainingEvent`s after every batch and epoch. A stop request ends training after the current batch and
+still returns a usable bundle, evaluated on the test split.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from rnn_demo import text
+from rnn_demo.config import RunConfig
+from rnn_demo.data import Splits
+from rnn_demo.models import Bundle, build_classifier, compile_classifier
+
+
+@dataclass(frozen=True)
+class TrainingEvent:
+    """One progress report. kind: "batch", "epoch", "done" or "stopped"; epochs and batches count from 1."""
+
+    kind: str
+    epoch: int
+    epochs: int
+    batch: int
+    batches_per_epoch: int
+    loss: float
+    accuracy: float
+    samples_per_second: float
+    elapsed: float  # seconds since the first batch started
+    eta: float  # estimated seconds still to go
+    val_loss: float | None = None
+    val_accuracy: float | None = None
+
+    @property
+    def fraction_done(self) -> float:
+        return min(1.0, ((self.epoch - 1) * self.batches_per_epoch + self.batch)
+                   / (self.epochs * self.batches_per_epoch))
+
+
+@dataclass(frozen=True)
+class TokenizedSplits:
+    """Each split's reviews as token lists, made once and shared read-only (tokenising is the slow part)."""
+
+    train: list[list[str]]
+    validation: list[list[str]]
+    test: list[list[str]]
+    train_labels: np.ndarray
+    validation_labels: np.ndarray
+    test_labels: np.ndarray
+
+
+def tokenize_splits(splits: Splits) -> TokenizedSplits:
+    tokenize_all = lambda reviews: [text.tokenize(review) for review in reviews.texts]  # noqa: E731
+    return TokenizedSplits(tokenize_all(splits.train), tokenize_all(splits.validation), tokenize_all(splits.test),
+                           splits.train.labels, splits.validation.labels, splits.test.labels)
+
+
+def encode_tokens(tokenized: list[list[str]], vocab: text.Vocabulary, config: RunConfig) -> np.ndarray:
+    """Token lists -> (n, maxlen) ids, pre-padded."""
+    rows = [[vocab.id_of(token) for token in tokens] for tokens in tokenized]
+    return text.pad_rows(rows, config.text.maxlen, config.text.truncating)
+
+
+class _ProgressCallback(keras.callbacks.Callback):
+    """Turns Keras' callback hooks into TrainingEvents, checks the stop flag after every batch, keeps snapshots."""
+
+    def __init__(self, config: RunConfig, batches_per_epoch: int, validation, on_event, should_stop):
+        super().__init__()
+        self.config, self.batches_per_epoch, self.validation = config, batches_per_epoch, validation
+        self.on_event, self.should_stop = on_event, should_stop
+        self.snapshots: list[list[np.ndarray]] = []
+        self.history: list[dict] = []
+        self.stopped = False
+        self.started = time.perf_counter()
+        self.epoch = 1
+
+    def _event(self, kind, batch, logs, **extra) -> TrainingEvent:
+        elapsed = time.perf_counter() - self.started
+        done = (self.epoch - 1) * self.batches_per_epoch + batch
+        total = self.config.train.epochs * self.batches_per_epoch
+        samples = min(done * self.config.train.batch_size, 10**12)
+        return TrainingEvent(
+            kind=kind, epoch=self.epoch, epochs=self.config.train.epochs, batch=batch,
+            batches_per_epoch=self.batches_per_epoch, loss=float(logs.get("loss", np.nan)),
+            accuracy=float(logs.get("accuracy", np.nan)), samples_per_second=samples / max(elapsed, 1e-9),
+            elapsed=elapsed, eta=0.0 if kind != "batch" else elapsed / max(done, 1) * (total - done), **extra)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch + 1
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_event(self._event("batch", batch + 1, logs or {}))
+        if self.should_stop():
+            self.stopped = True
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.stopped:
+            return  # a stop skips the validation pass, so it takes effect at once
+        val_loss, val_accuracy = self.model.evaluate(*self.validation, batch_size=512, verbose=0)
+        if self.config.train.snapshot_every_epoch:
+            self.snapshots.append(self.model.get_weights())
+        self.history.append({"epoch": self.epoch, "loss": float(logs.get("loss", np.nan)),
+                             "accuracy": float(logs.get("accuracy", np.nan)),
+                             "val_loss": float(val_loss), "val_accuracy": float(val_accuracy)})
+        self.on_event(self._event("epoch", self.batches_per_epoch, logs, val_loss=float(val_loss),
+                                  val_accuracy=float(val_accuracy)))
+
+
+def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict:
+    """Accuracy, loss and the confusion matrix [[true neg, false pos], [false neg, true pos]] of a classifier."""
+    probabilities = model.predict(x, batch_size=512, verbose=0)[:, 0].astype(np.float64)
+    predicted = (probabilities >= 0.5).astype(int)
+    clipped = np.clip(probabilities, 1e-7, 1 - 1e-7)
+    loss = -np.mean(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))
+    confusion = [[int(np.sum((y == t) & (predicted == p))) for p in (0, 1)] for t in (0, 1)]
+    return {"accuracy": float(np.mean(predicted == y)), "loss": float(loss), "confusion": confusion,
+            "reviews": int(len(y))}
+
+
+@dataclass(frozen=True)
+class EncodedSplits:
+    """The splits as (n, maxlen) id matrices over a vocabulary built from the training reviews."""
+
+    vocab: text.Vocabulary
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_validation: np.ndarray
+    y_validation: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def encode_splits(config: RunConfig, data: Splits | TokenizedSplits) -> EncodedSplits:
+    tokenized = data if isinstance(data, TokenizedSplits) else tokenize_splits(data)
+    vocab = text.Vocabulary.build(tokenized.train, config.text.vocab_size)
+    as_float = lambda labels: labels.astype(np.float32)  # noqa: E731
+    return EncodedSplits(
+        vocab,
+        encode_tokens(tokenized.train, vocab, config), as_float(tokenized.train_labels),
+        encode_tokens(tokenized.validation, vocab, config), as_float(tokenized.validation_labels),
+        encode_tokens(tokenized.test, vocab, config), as_float(tokenized.test_labels),
+    )
+
+
+def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
+          on_event: Callable[[TrainingEvent], None] | None = None,
+          should_stop: Callable[[], bool] | None = None,
+          extra_callbacks: list[keras.callbacks.Callback] = ()) -> Bundle:
+    """Fit a fresh classifier for `config` on the training split; returns a bundle with test-split metrics."""
+    config.validate()
+    on_event = on_event or (lambda event: None)
+    should_stop = should_stop or (lambda: False)
+    encoded = data if isinstance(data, EncodedSplits) else encode_splits(config, data)
+
+    model = build_classifier(config)
+    compile_classifier(model, config.train.learning_rate)
+    batches = tf.data.Dataset.from_tensor_slices((encoded.x_train, encoded.y_train)).shuffle(
+        len(encoded.x_train), seed=config.train.seed, reshuffle_each_iteration=True).batch(config.train.batch_size)
+    batches_per_epoch = int(np.ceil(len(encoded.x_train) / config.train.batch_size))
+    progress = _ProgressCallback(config, batches_per_epoch, (encoded.x_validation, encoded.y_validation),
+                                 on_event, should_stop)
+    model.fit(batches, epochs=config.train.epochs, callbacks=[progress, *extra_callbacks], verbose=0)
+    train_seconds = time.perf_counter() - progress.started
+
+    test_metrics = evaluate(model, encoded.x_test, encoded.y_test)
+    metrics = {
+        "test_accuracy": test_metrics["accuracy"], "test_loss": test_metrics["loss"],
+        "confusion": test_metrics["confusion"], "test_reviews": test_metrics["reviews"],
+        "train_reviews": int(len(encoded.x_train)), "train_seconds": round(train_seconds, 2),
+        "epochs_completed": len(progress.history), "stopped_early": progress.stopped, "history": progress.history,
+    }
+    on_event(progress._event("stopped" if progress.stopped else "done", progress.batches_per_epoch, {}))
+    return Bundle(config, encoded.vocab, model, metrics, progress.snapshots)
