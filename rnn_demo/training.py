@@ -168,7 +168,7 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     batches_per_epoch = int(np.ceil(len(encoded.x_train) / config.train.batch_size))
     progress = _ProgressCallback(config, batches_per_epoch, (encoded.x_validation, encoded.y_validation),
                                  on_event, should_stop)
-    model.fit(batches, epochs=config.train.epochs, callbacks=[progress, *extra_callbacks], verbose=0)
+    model.fit(batches, epochs=config.train.epochs, callbacks=[progress, *extra_callbacks], verbose=0, shuffle=False)
     train_seconds = time.perf_counter() - progress.started
 
     test_metrics = evaluate(model, encoded.x_test, encoded.y_test)

@@ -1,0 +1,31 @@
+"""Helpers shared by the figure modules: safe text for Plotly, word axes, colours."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+POSITIVE = "#1a9850"
+NEGATIVE = "#d73027"
+UNKNOWN_COLOR = "#8c510a"
+GATE_SCALE = "Viridis"  # gates live in [0, 1]
+STATE_SCALE = "RdBu"  # states and candidates live in [-1, 1] (cell states may go beyond)
+
+
+def safe(label: str) -> str:
+    """Escape user text for Plotly, which would otherwise read tags such as <b> or <a href> in labels as markup."""
+    return html.escape(str(label), quote=False)
+
+
+def word_labels(tokens: list[str], unknown=None) -> list[str]:
+    """Tick labels for a word axis: escaped words, unknown ones marked with a trailing '?'."""
+    unknown = unknown if unknown is not None else [False] * len(tokens)
+    return [safe(token) + ("?" if is_unknown else "") for token, is_unknown in zip(tokens, unknown)]
+
+
+def set_word_axis(figure: go.Figure, labels: list[str], row=None, col=None) -> None:
+    """Words at integer positions 0..T-1, so a repeated word keeps its own column."""
+    step = max(1, len(labels) // 60)  # beyond ~60 words show every n-th label; hover still names each word
+    figure.update_xaxes(tickmode="array", tickvals=list(range(0, len(labels), step)), ticktext=labels[::step],
+                        tickangle=-60, row=row, col=col)

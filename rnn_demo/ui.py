@@ -1,0 +1,111 @@
+"""Streamlit glue, the only module of the package that imports streamlit.
+
+Shared across users (`st.cache_resource`, read-only): the pretrained bundle, the tokenised IMDb splits and the
+server-wide training slots. Per user (`st.session_state`): their training job and trained bundle, its epoch
+snapshots, and a small memo of inspections.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from pathlib import Path
+
+import streamlit as st
+
+from rnn_demo import data, inspect, training
+from rnn_demo.config import RunConfig
+from rnn_demo.jobs import TrainingJob, TrainingSlots
+from rnn_demo.models import Bundle, load_bundle
+
+PRETRAINED_FOLDER = Path(__file__).resolve().parents[1] / "assets" / "models" / "fast"
+PRETRAINED = "pretrained model (fast preset)"
+MINE = "my trained model"
+_JOB_KEY = "training_job"
+
+
+@st.cache_resource(show_spinner="Loading the pretrained model…")
+def pretrained_bundle() -> Bundle:
+    return load_bundle(PRETRAINED_FOLDER)
+
+
+@st.cache_resource(show_spinner="Reading and tokenising the IMDb reviews (once per server)…", max_entries=4)
+def tokenized_imdb(seed: int, subset: int | None) -> training.TokenizedSplits:
+    return training.tokenize_splits(data.split(data.load_bundled(), seed=seed, subset=subset))
+
+
+@st.cache_resource
+def training_slots() -> TrainingSlots:
+    """At most RNN_DEMO_MAX_TRAININGS trainings at once on this server (default: the number of CPU cores)."""
+    return TrainingSlots(int(os.environ.get("RNN_DEMO_MAX_TRAININGS", os.cpu_count() or 1)))
+
+
+def _session_alive_check():
+    """A function telling whether this browser session is still connected (True where that cannot be known)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None or not Runtime.exists():
+        return lambda: True
+    session_id = context.session_id
+
+    def is_alive() -> bool:
+        try:
+            return bool(Runtime.instance().is_active_session(session_id))
+        except RuntimeError:  # the runtime is gone (server stopping, or between AppTest runs): cannot tell
+            return True
+
+    return is_alive
+
+
+def start_training(config: RunConfig) -> TrainingJob:
+    """Start this user's training in the background (stopping any earlier one of theirs)."""
+    config.validate()
+    if (previous := current_job()) is not None and not previous.finished:
+        previous.request_stop()
+    tokenized = tokenized_imdb(config.train.seed, config.train.subset)
+    job = TrainingJob(config, load_data=lambda: tokenized, slots=training_slots(), is_wanted=_session_alive_check())
+    st.session_state[_JOB_KEY] = job.start()
+    st.session_state.pop("epoch_bundles", None)
+    return job
+
+
+def current_job() -> TrainingJob | None:
+    return st.session_state.get(_JOB_KEY)
+
+
+def my_bundle() -> Bundle | None:
+    """The user's own trained model (also after a stop), or None."""
+    job = current_job()
+    return job.bundle if job is not None and job.bundle is not None else None
+
+
+def bundle_at_epoch(bundle: Bundle, epoch: int) -> Bundle:
+    """The user's model as it was after `epoch`, rebuilt once per session and epoch."""
+    cache = st.session_state.setdefault("epoch_bundles", {})
+    key = (id(bundle), epoch)
+    if key not in cache:
+        cache[key] = bundle.at_epoch(epoch)
+    return cache[key]
+
+
+def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
+    """inspect.inspect, remembered for the last few (model, text) pairs of this session so reruns are instant."""
+    memo: OrderedDict = st.session_state.setdefault("inspections", OrderedDict())
+    key = (id(bundle), text)
+    if key not in memo:
+        memo[key] = inspect.inspect(bundle, text)
+        while len(memo) > 8:
+            memo.popitem(last=False)
+    memo.move_to_end(key)
+    return memo[key]
+
+
+def active_model_name() -> str:
+    return MINE if my_bundle() is not None else PRETRAINED
+
+
+def show_error_and_stop(message: str) -> None:
+    st.error(message)
+    st.stop()
