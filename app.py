@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon="🔁", layout="wide")
+st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", default=True, url_path="home"),
-    st.Page("pages/train_lstm.py", title="Train the LSTM", icon="🏋️", url_path="train"),
-    st.Page("pages/inspect_gates.py", title="Inspect the gates", icon="🔬", url_path="inspect"),
-    st.Page("pages/setups.py", title="RNN set-ups", icon="🔀", url_path="setups"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
+    st.Page("pages/train_lstm.py", title="Train the LSTM", icon=":material/model_training:", url_path="train"),
+    st.Page("pages/inspect_gates.py", title="Inspect the gates", icon=":material/biotech:", url_path="inspect"),
+    st.Page("pages/setups.py", title="RNN set-ups", icon=":material/account_tree:", url_path="setups"),
 ]
 
 st.navigation(PAGES).run()
