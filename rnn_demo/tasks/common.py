@@ -1,0 +1,122 @@
+"""Shared pieces of the small set-up tasks: the result object, seeded initialisers, a progress-reporting fit loop,
+and the step description the unrolled diagrams are drawn from."""
+
+from __future__ import annotations
+
+import numbers
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import keras
+import numpy as np
+
+ProgressFn = Callable[[float], None]  # receives the fraction of training done, 0..1
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A trained task model with its held-out metrics and how long training took."""
+
+    model: keras.Model  # the trained Keras model; pass it to the task's `answer`
+    metrics: dict[str, float] = field(default_factory=dict)  # e.g. {"accuracy": 0.97} on held-out data
+    train_seconds: float = 0.0  # wall-clock time spent in `fit`, in seconds
+
+
+@dataclass(frozen=True)
+class Step:
+    """One time step of an unrolled diagram: does X_t feed the state, does the state give Y_t, and their labels."""
+
+    has_input: bool  # an input X_t enters at this step
+    has_output: bool  # an output Y_t leaves at this step
+    input_label: str = ""  # what X_t is in the current example, e.g. a word
+    output_label: str = ""  # what Y_t is in the current example, e.g. a tag
+
+
+def check_seed(seed) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ValueError(f"seed must be a whole number between 0 and 2**31 - 1, got {seed!r}.")
+
+
+def initializers(seed: int) -> Callable[[], dict]:
+    """A factory of keyword arguments with fresh seeded initialisers for one layer (a new seed for every layer)."""
+    counter = iter(range(seed * 1000, seed * 1000 + 1000))
+
+    def next_layer_kwargs(recurrent: bool = False) -> dict:
+        kwargs = {"kernel_initializer": keras.initializers.GlorotUniform(seed=next(counter))}
+        if recurrent:
+            kwargs["recurrent_initializer"] = keras.initializers.Orthogonal(seed=next(counter))
+        return kwargs
+
+    return next_layer_kwargs
+
+
+class _Progress(keras.callbacks.Callback):
+    """Reports the fraction of gradient steps done after every batch."""
+
+    def __init__(self, on_progress: ProgressFn, total_steps: int):
+        super().__init__()
+        self.on_progress, self.total_steps, self.done = on_progress, total_steps, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.done += 1
+        self.on_progress(min(1.0, self.done / self.total_steps))
+
+
+def fit(model: keras.Model, x, y, *, epochs: int, batch_size: int, seed: int,
+        on_progress: ProgressFn | None = None) -> float:
+    """Train `model` on (x, y) for `epochs` passes in an order fixed by `seed`; return the seconds it took.
+
+    The epochs are laid end to end as one shuffled pass, so the batch order comes from a numpy Generator rather than
+    from a process-wide random seed (other users may be training at the same time)."""
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
+    x_all = [part[order] for part in x] if isinstance(x, (list, tuple)) else x[order]
+    total_steps = -(-len(order) // batch_size)
+    callbacks = [_Progress(on_progress, total_steps)] if on_progress else []
+    start = time.perf_counter()
+    model.fit(x_all, y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
+    return time.perf_counter() - start
+
+
+def check_number(name: str, value, low: float, high: float, whole: bool = False) -> None:
+    """ValueError unless `value` is a (whole, if asked) number from `low` to `high`."""
+    kind = "whole number" if whole else "number"
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high
+            or (whole and int(value) != value)):
+        raise ValueError(f"{name} must be a {kind} from {low} to {high}, got {value!r}.")
+
+
+def check_choice(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}, got {value!r}.")
+
+
+SETUPS = ("one_to_one", "one_to_many", "many_to_one", "many_to_many_synced", "encoder_decoder")
+
+
+def unrolled_steps(setup: str, inputs: list[str], outputs: list[str]) -> list[Step]:
+    """The steps of `setup` unrolled over the current example: `inputs` label the X_t, `outputs` label the Y_t.
+
+    one_to_one and one_to_many take one input; many_to_one gives one output; the synced set-up pairs them step by
+    step; the encoder-decoder reads every input first, then writes every output."""
+    check_choice("setup", setup, SETUPS)
+    if setup in ("one_to_one", "one_to_many") and len(inputs) != 1:
+        raise ValueError(f"{setup} takes exactly one input, got {len(inputs)}.")
+    if setup in ("one_to_one", "many_to_one") and len(outputs) != 1:
+        raise ValueError(f"{setup} gives exactly one output, got {len(outputs)}.")
+    if setup == "many_to_many_synced" and len(inputs) != len(outputs):
+        raise ValueError(f"the synced set-up needs one output per input, got {len(inputs)} and {len(outputs)}.")
+    if not inputs or not outputs:
+        raise ValueError("a diagram needs at least one input and one output.")
+    if setup == "one_to_one":
+        return [Step(True, True, inputs[0], outputs[0])]
+    if setup == "one_to_many":
+        return [Step(t == 0, True, inputs[0] if t == 0 else "", out) for t, out in enumerate(outputs)]
+    if setup == "many_to_one":
+        last = len(inputs) - 1
+        return [Step(True, t == last, x, outputs[0] if t == last else "") for t, x in enumerate(inputs)]
+    if setup == "many_to_many_synced":
+        return [Step(True, True, x, y) for x, y in zip(inputs, outputs)]
+    return [Step(True, False, x) for x in inputs] + [Step(False, True, "", y) for y in outputs]
