@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -24,8 +25,27 @@ UNKNOWN_TOKEN = "<unk>"
 _LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 # Control and format characters (C0/C1 controls, zero-width and bidirectional marks, BOM) become spaces.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-# A word (letters/digits of any script, with inner apostrophes: "don't"), or one punctuation mark / symbol / emoji.
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]|_", re.UNICODE)
+
+
+def _combining_marks() -> str:
+    """A regex class of every combining mark (Unicode category M): Arabic vowel signs, Devanagari matras, emoji
+    variation selectors. Python's `re` counts them as neither word characters nor spaces, so without this class
+    "हिंदी" or "كَتَبَ" would fall apart into single letters and stray marks."""
+    marks = [code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)).startswith("M")]
+    ranges: list[list[int]] = []
+    for code in marks:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in ranges) + "]"
+
+
+_MARK = _combining_marks()
+# A word (letters/digits of any script with their combining marks, inner apostrophes: "don't"), or one punctuation
+# mark / symbol / emoji (with its marks, e.g. the variation selector of "❤️").
+_WORD = rf"[^\W_]+(?:{_MARK}+[^\W_]*)*"
+_TOKEN = re.compile(rf"{_WORD}(?:['’]{_WORD})*|[^\w\s]{_MARK}*|_", re.UNICODE)
 
 
 def standardize(text: str) -> str:

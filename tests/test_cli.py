@@ -1,0 +1,126 @@
+"""The command line `python -m rnn_demo`: inspect as JSON Lines, summary, train, and one-line errors with exit code 2."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rnn_demo import models, text
+from rnn_demo.__main__ import main
+from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+
+REPO = Path(__file__).resolve().parents[1]
+UNITS = 5
+CONFIG = RunConfig(name="cli", text=TextConfig(vocab_size=12, maxlen=30), model=ModelConfig(embedding_dim=4, units=UNITS),
+                   train=TrainConfig(seed=9))
+
+
+@pytest.fixture(scope="module")
+def bundle_folder(tmp_path_factory):
+    """A small LSTM bundle on disk, with seeded random weights (inspect needs weights, not a trained model)."""
+    reviews = ["a good film", "a bad film", "good acting , bad plot", "the end !"]
+    vocab = text.Vocabulary.build([text.tokenize(review) for review in reviews], CONFIG.text.vocab_size)
+    model = models.build_classifier(CONFIG)
+    rng = np.random.default_rng(1)
+    model.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in model.get_weights()])
+    return models.Bundle(CONFIG, vocab, model, {"test_accuracy": 0.5}).save(tmp_path_factory.mktemp("cli") / "bundle")
+
+
+def _run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, "-m", "rnn_demo", *args], cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _json_lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def _check_record(record: dict, tokens: list[str]) -> None:
+    assert record["tokens"] == tokens
+    steps = len(tokens)
+    assert 0 <= record["prediction"] <= 1 and len(record["running_prediction"]) == steps
+    assert abs(record["running_prediction"][-1] - record["prediction"]) <= 1e-5
+    assert set(record["gates"]) == {"input", "forget", "candidate", "output"}
+    for values in [*record["gates"].values(), record["cell"], record["hidden"]]:
+        assert np.asarray(values).shape == (steps, UNITS)
+
+
+def test_inspect_json_prints_one_record_per_review(bundle_folder, capsys):
+    code = main(["inspect", "--model", str(bundle_folder), "--text", "A good film!", "the plot was bad", "--json"])
+    assert code == 0
+    records = _json_lines(capsys.readouterr().out)
+    assert len(records) == 2
+    _check_record(records[0], ["a", "good", "film", "!"])
+    _check_record(records[1], ["the", "plot", "was", "bad"])
+    assert records[1]["unknown"] == [False, False, True, False]  # "was" is not in the vocabulary
+
+
+def test_inspect_file_gives_one_json_line_per_line(bundle_folder, tmp_path, capsys):
+    reviews = tmp_path / "reviews.txt"
+    reviews.write_text("a good film\n\nbad acting ❤️ 这部\n" + "good " * 40 + "\n", encoding="utf-8")
+    assert main(["inspect", "--model", str(bundle_folder), "--file", str(reviews), "--json"]) == 0
+    records = _json_lines(capsys.readouterr().out)
+    assert len(records) == 3  # the blank line is skipped
+    _check_record(records[0], ["a", "good", "film"])
+    _check_record(records[1], ["bad", "acting", "❤️", "这部"])
+    _check_record(records[2], ["good"] * 30)
+    assert records[2]["cut_tokens"] == 10
+
+
+def test_inspect_prints_a_readable_table_without_json(bundle_folder, capsys):
+    assert main(["inspect", "--model", str(bundle_folder), "--text", "a marvellous film"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("P(positive) = ") and "marvellous" in out and "(unknown)" in out
+
+
+def test_empty_text_exits_2_with_a_one_line_error_and_no_traceback(bundle_folder):
+    result = _run_cli("inspect", "--model", str(bundle_folder), "--text", "   ", "--json")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "empty" in errors[0]
+    assert result.stderr.rstrip("\n").splitlines()[-1] == errors[0]
+
+
+@pytest.mark.parametrize("argv_tail, message", [
+    (["--model", "{tmp}/no_such_bundle", "--text", "good"], "no_such_bundle"),
+    (["--model", "{bundle}", "--file", "{tmp}/missing_reviews.txt"], "missing_reviews.txt"),
+])
+def test_missing_model_folder_or_review_file_exits_2_naming_it(bundle_folder, tmp_path, capsys, argv_tail, message):
+    argv = ["inspect", *[arg.format(tmp=tmp_path, bundle=bundle_folder) for arg in argv_tail]]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
+
+
+def test_summary_of_the_seed_preset(capsys):
+    assert main(["summary", "--preset", "seed"]) == 0
+    out = capsys.readouterr().out
+    assert all(count in out for count in ("1,280,000", "131,584", "129"))
+
+
+def test_train_writes_the_four_bundle_files(tmp_path, capsys):
+    out = tmp_path / "trained"
+    code = main(["train", "--preset", "fast", "--subset", "400", "--epochs", "1", "--vocab-size", "2000",
+                 "--out", str(out)])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [models.WEIGHTS_FILE, models.CONFIG_FILE, models.VOCAB_FILE, models.METRICS_FILE])
+    captured = capsys.readouterr()
+    assert "test accuracy" in captured.out and str(out) in captured.out and "epoch 1/1" in captured.err
+    bundle = models.load_bundle(out)
+    assert bundle.config.text.vocab_size == 2_000 and bundle.config.train.subset == 400
+    assert bundle.metrics["test_reviews"] == 40 and bundle.metrics["epochs_completed"] == 1
+
+
+def test_train_with_zero_units_exits_2_naming_units(tmp_path, capsys):
+    assert main(["train", "--units", "0", "--out", str(tmp_path / "never")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "units" in err
+    assert not (tmp_path / "never").exists()
+

@@ -1,0 +1,149 @@
+"""rnn_demo.inspect: the word-by-word trace equals Keras, tokens are marked, units ordered; and the pretrained bundle."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from keras import layers
+
+from rnn_demo import data, inspect, models, text, training
+from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+
+PRETRAINED = Path(__file__).resolve().parents[1] / "assets" / "models" / "fast"
+CONFIG = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12), model=ModelConfig(embedding_dim=5, units=6),
+                   train=TrainConfig(seed=2))
+REVIEWS = ["a good film with a good cast", "a bad film , a dull plot", "the story is great !", "the end was awful"]
+TOLERANCE = 1e-5
+
+
+def _random_bundle(config: RunConfig) -> models.Bundle:
+    vocab = text.Vocabulary.build([text.tokenize(review) for review in REVIEWS], config.text.vocab_size)
+    model = models.build_classifier(config)
+    rng = np.random.default_rng(4)
+    model.set_weights([rng.normal(0, 0.6, w.shape).astype("float32") for w in model.get_weights()])
+    return models.Bundle(config, vocab, model)
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return _random_bundle(CONFIG)
+
+
+def _keras_hidden_states(bundle: models.Bundle, ids: np.ndarray) -> np.ndarray:
+    """Keras' own h_t for every step: a copy of the bundle's LSTM with return_sequences=True and the same weights."""
+    lstm = bundle.model.get_layer("lstm")
+    copy = layers.LSTM(lstm.units, return_sequences=True)
+    copy.build((None, None, bundle.config.model.embedding_dim))
+    copy.set_weights(lstm.get_weights())
+    embedded = bundle.model.get_layer("embedding").get_weights()[0][ids]  # (time, embedding_dim)
+    return np.asarray(copy(embedded[None].astype("float32")))[0]  # (time, units)
+
+
+def test_running_prediction_ends_at_the_prediction(bundle):
+    result = inspect.inspect(bundle, "A good film, a dull plot!")
+    assert result.running_prediction.shape == (len(result.tokens),)
+    assert abs(result.running_prediction[-1] - result.prediction) <= TOLERANCE
+    assert 0 < result.prediction < 1 and result.label == ("positive" if result.prediction >= 0.5 else "negative")
+    assert np.all((result.running_prediction > 0) & (result.running_prediction < 1))
+
+
+def test_states_have_one_row_per_word_and_one_column_per_unit(bundle):
+    result = inspect.inspect(bundle, "the story is great")
+    assert set(result.states) == set(inspect.LSTM_STATES)
+    for name, values in result.states.items():
+        assert values.shape == (4, CONFIG.model.units), name
+    for gate in ("input", "forget", "output"):
+        assert np.all((result.states[gate] >= 0) & (result.states[gate] <= 1))
+    assert np.all(np.abs(result.states["candidate"]) <= 1) and np.all(np.abs(result.states["hidden"]) <= 1)
+
+
+def test_replayed_hidden_states_equal_keras_lstm_with_return_sequences(bundle):
+    result = inspect.inspect(bundle, "a good film with a dull plot , the end was great")
+    keras_hidden = _keras_hidden_states(bundle, result.review.ids)
+    np.testing.assert_allclose(result.states["hidden"], keras_hidden, atol=TOLERANCE)
+    cell = result.states["cell"]  # c_t and h_t agree with each other as the course writes them
+    np.testing.assert_allclose(result.states["hidden"], result.states["output"] * np.tanh(cell), atol=1e-12)
+
+
+def test_unknown_and_cut_words_are_marked(bundle):
+    result = inspect.inspect(bundle, "a marvellous film")
+    assert result.tokens == ["a", "marvellous", "film"] and result.review.unknown.tolist() == [False, True, False]
+    long = " ".join(["word"] * 20 + ["a", "good", "film"])  # 23 words, maxlen 12: the first 11 are cut
+    cut = inspect.inspect(bundle, long)
+    assert len(cut.tokens) == 12 and cut.tokens[-3:] == ["a", "good", "film"] and cut.review.truncated
+    assert len(cut.review.cut_tokens) == 11 and cut.states["hidden"].shape == (12, 6)
+    record = cut.to_json_dict()
+    assert record["cut_tokens"] == 11 and record["unknown"][:9] == [True] * 9
+
+
+def test_saturation_shares_are_between_0_and_1(bundle):
+    saturation = inspect.inspect(bundle, "a good film with a good cast").saturation()
+    assert set(saturation) == set(inspect.GATES)
+    for gate, shares in saturation.items():
+        assert 0 <= shares["closed"] <= 1 and 0 <= shares["open"] <= 1 and shares["closed"] + shares["open"] <= 1
+    everything_open = inspect.inspect(bundle, "the end").saturation(low=-1.0, high=-0.5)
+    assert all(shares == {"closed": 0.0, "open": 1.0} for shares in everything_open.values())
+
+
+@pytest.mark.parametrize("mode", ["index", "variance", "correlation"])
+def test_order_units_returns_a_permutation(bundle, mode):
+    result = inspect.inspect(bundle, "a good film , a bad plot")
+    for state in inspect.LSTM_STATES:
+        order = inspect.order_units(result, state, by=mode)
+        assert sorted(order.tolist()) == list(range(CONFIG.model.units))
+    if mode == "variance":
+        variances = result.states["cell"].var(axis=0)[inspect.order_units(result, "cell", by=mode)]
+        assert np.all(np.diff(variances) <= 0)
+
+
+def test_bad_unit_order_and_empty_text_are_refused(bundle):
+    result = inspect.inspect(bundle, "good")
+    with pytest.raises(ValueError, match="variance"):
+        inspect.order_units(result, "hidden", by="loudness")
+    for empty in ("", "   \n"):
+        with pytest.raises(ValueError, match="empty"):
+            inspect.inspect(bundle, empty)
+
+
+def test_only_lstm_models_can_be_inspected():
+    with pytest.raises(ValueError, match="gru"):
+        inspect.inspect(_random_bundle(CONFIG.with_changes(cell="gru")), "a good film")
+
+
+def test_compare_a_minimal_pair(bundle):
+    first, second = inspect.inspect(bundle, "a good film"), inspect.inspect(bundle, "a bad film")
+    difference = inspect.compare(first, second)
+    assert difference["prediction_change"] == pytest.approx(second.prediction - first.prediction)
+    assert difference["steps"] == 3 and difference["states"]["hidden"].shape == (3, 6)
+    assert np.allclose(difference["states"]["hidden"][0], 0)  # the same first word gives the same first state
+    assert not np.allclose(difference["states"]["hidden"][1], 0)
+
+
+# ------------------------------------------------------------------------------------------- pretrained bundle
+
+
+@pytest.fixture(scope="module")
+def pretrained():
+    if not (PRETRAINED / models.CONFIG_FILE).is_file():
+        pytest.skip(f"no pretrained bundle at {PRETRAINED} yet (python -m rnn_demo train --out {PRETRAINED})")
+    return models.load_bundle(PRETRAINED)
+
+
+def test_pretrained_bundle_reaches_85_percent_on_its_test_split(pretrained):
+    config = pretrained.config
+    splits = data.split(data.load_bundled(), seed=config.train.seed, subset=config.train.subset)
+    x_test = text.encode_many(splits.test.texts, pretrained.vocab, config.text.maxlen, config.text.truncating)
+    metrics = training.evaluate(pretrained.model, x_test, splits.test.labels.astype(np.float32))
+    assert metrics["accuracy"] >= 0.85
+    assert metrics["accuracy"] == pytest.approx(pretrained.metrics["test_accuracy"], abs=0.01)
+
+
+def test_pretrained_bundle_replay_equals_keras(pretrained):
+    review = "The acting was wooden and the plot made no sense, but the music was wonderful. I loved it!"
+    result = inspect.inspect(pretrained, review)
+    np.testing.assert_allclose(result.states["hidden"], _keras_hidden_states(pretrained, result.review.ids),
+                               atol=TOLERANCE)
+    assert abs(result.running_prediction[-1] - result.prediction) <= TOLERANCE
+    clear = [inspect.inspect(pretrained, r).prediction for r in ("A wonderful, moving film. I loved it.",
+                                                                  "Awful. Boring and stupid, a waste of time.")]
+    assert clear[0] > 0.5 > clear[1]

@@ -1,0 +1,119 @@
+"""rnn_demo.training on 600 real reviews with a tiny LSTM: progress events, stopping, snapshots, reproducibility."""
+
+import numpy as np
+import pytest
+
+from rnn_demo import data, training
+from rnn_demo.config import preset
+from rnn_demo.models import build_classifier
+
+CONFIG = preset("fast").with_changes(vocab_size=2_000, maxlen=80, embedding_dim=8, units=8, epochs=2, batch_size=32,
+                                     subset=600, seed=11)
+BATCHES_PER_EPOCH = 15  # 480 training reviews / 32
+
+
+@pytest.fixture(scope="module")
+def tokenized():
+    splits = data.split(data.load_bundled(), seed=CONFIG.train.seed, subset=CONFIG.train.subset)
+    assert (len(splits.train), len(splits.validation), len(splits.test)) == (480, 60, 60)
+    return training.tokenize_splits(splits)
+
+
+@pytest.fixture(scope="module")
+def encoded(tokenized):
+    return training.encode_splits(CONFIG, tokenized)
+
+
+@pytest.fixture(scope="module")
+def run(encoded):
+    events = []
+    bundle = training.train(CONFIG, encoded, on_event=events.append)
+    return bundle, events
+
+
+def _predict(model, rows):
+    return np.asarray(model(rows, training=False))[:, 0]
+
+
+def test_events_arrive_per_batch_and_per_epoch(run):
+    bundle, events = run
+    kinds = [event.kind for event in events]
+    assert kinds.count("batch") == 2 * BATCHES_PER_EPOCH and kinds.count("epoch") == 2 and kinds[-1] == "done"
+    assert kinds.index("epoch") == BATCHES_PER_EPOCH  # the first epoch event follows its 15 batches
+    progress = [event.fraction_done for event in events]
+    assert all(b >= a for a, b in zip(progress, progress[1:])) and progress[0] == pytest.approx(1 / 30)
+    assert progress[-1] == 1.0
+    batch_events = [event for event in events if event.kind == "batch"]
+    assert [(e.epoch, e.batch) for e in batch_events[14:16]] == [(1, 15), (2, 1)]
+    for event in events:
+        assert event.eta >= 0 and event.elapsed >= 0 and event.epochs == 2
+        assert event.batches_per_epoch == BATCHES_PER_EPOCH
+    for event in batch_events:
+        assert event.samples_per_second > 0 and np.isfinite(event.loss) and 0 <= event.accuracy <= 1
+        assert event.val_accuracy is None
+    assert batch_events[-1].eta == 0
+    elapsed = [event.elapsed for event in events]
+    assert all(b >= a for a, b in zip(elapsed, elapsed[1:]))
+    for event in (e for e in events if e.kind == "epoch"):
+        assert 0 <= event.val_accuracy <= 1 and np.isfinite(event.val_loss) and event.eta == 0
+    assert [row["epoch"] for row in bundle.metrics["history"]] == [1, 2]
+
+
+def test_test_metrics_include_a_confusion_matrix(run, encoded):
+    bundle, _ = run
+    metrics = bundle.metrics
+    confusion = np.array(metrics["confusion"])
+    assert confusion.shape == (2, 2) and confusion.sum() == metrics["test_reviews"] == 60
+    assert confusion.sum(axis=1).tolist() == [30, 30]  # true negatives + false positives = the 30 negative reviews
+    assert metrics["test_accuracy"] == pytest.approx(np.trace(confusion) / 60)
+    predicted = _predict(bundle.model, encoded.x_test) >= 0.5
+    assert metrics["test_accuracy"] == pytest.approx(np.mean(predicted == encoded.y_test))
+    assert metrics["train_reviews"] == 480 and metrics["epochs_completed"] == 2 and not metrics["stopped_early"]
+    assert bundle.vocab.size == CONFIG.text.vocab_size
+
+
+def test_one_snapshot_per_epoch_and_at_epoch_uses_it(run, encoded):
+    bundle, _ = run
+    assert len(bundle.snapshots) == 2
+    rows = encoded.x_test[:20]
+    first = bundle.at_epoch(1)
+    reference = build_classifier(CONFIG)
+    reference.set_weights(bundle.snapshots[0])
+    np.testing.assert_allclose(_predict(first.model, rows), _predict(reference, rows), atol=1e-6)
+    assert first.metrics["epoch"] == 1
+    assert not np.allclose(_predict(first.model, rows), _predict(bundle.model, rows))  # epoch 2 moved on
+    np.testing.assert_allclose(_predict(bundle.at_epoch(2).model, rows), _predict(bundle.model, rows), atol=1e-6)
+    for epoch in (0, 3):
+        with pytest.raises(ValueError, match="epoch"):
+            bundle.at_epoch(epoch)
+
+
+def test_same_seed_gives_identical_weights(run, tokenized):
+    bundle, _ = run
+    again = training.train(CONFIG, tokenized)  # from token lists this time: the same vocabulary is rebuilt
+    assert again.vocab == bundle.vocab
+    for a, b in zip(bundle.model.get_weights(), again.model.get_weights()):
+        assert np.allclose(a, b, atol=1e-6)
+    assert again.metrics["confusion"] == bundle.metrics["confusion"]
+
+
+def test_stop_flag_ends_training_promptly_and_keeps_a_usable_model(encoded):
+    events = []
+    stop_after = 3
+    bundle = training.train(CONFIG, encoded, on_event=events.append,
+                            should_stop=lambda: sum(e.kind == "batch" for e in events) >= stop_after)
+    batches = [event for event in events if event.kind == "batch"]
+    assert stop_after <= len(batches) <= stop_after + 1
+    assert [event.kind for event in events if event.kind != "batch"] == ["stopped"]
+    metrics = bundle.metrics
+    assert metrics["stopped_early"] and metrics["epochs_completed"] == 0 and bundle.snapshots == []
+    assert sum(map(sum, metrics["confusion"])) == metrics["test_reviews"] == 60
+    probabilities = _predict(bundle.model, encoded.x_test)
+    assert probabilities.shape == (60,) and np.all((probabilities >= 0) & (probabilities <= 1))
+    untrained = build_classifier(CONFIG)
+    assert not np.allclose(untrained.get_weights()[0], bundle.model.get_weights()[0])  # it did learn a little
+
+
+def test_training_refuses_a_vocabulary_the_data_cannot_fill(tokenized):
+    with pytest.raises(ValueError, match="vocab_size"):
+        training.train(CONFIG.with_changes(vocab_size=150_000), tokenized)
