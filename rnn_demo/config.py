@@ -63,7 +63,7 @@ class TrainConfig:
     def validate(self) -> None:
         _check_int("epochs", self.epochs, 1, 100)
         _check_int("batch_size", self.batch_size, 1, 4_096)
-        if not isinstance(self.learning_rate, (int, float)) or not 1e-6 <= self.learning_rate <= 1.0:
+        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, (int, float)) or not 1e-6 <= self.learning_rate <= 1.0:
             raise ValueError(f"learning_rate must be between 1e-6 and 1, got {self.learning_rate!r}.")
         if self.subset is not None:
             _check_int("subset", self.subset, 20, 10_000_000)

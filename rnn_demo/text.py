@@ -24,6 +24,7 @@ UNKNOWN_TOKEN = "<unk>"
 
 _LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 # Control and format characters (C0/C1 controls, zero-width and bidirectional marks, BOM) become spaces.
+_APOSTROPHES = str.maketrans({"´": "'", "`": "'", "‘": "'", "’": "'"})
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -53,6 +54,8 @@ def standardize(text: str) -> str:
     if not isinstance(text, str):
         raise ValueError(f"a review must be text, got {type(text).__name__}.")
     text = _LINE_BREAK.sub(" ", text)
+    # Acute accents and backticks typed as apostrophes ("don´t", "don`t"); NFKC would split "´" into a space + mark.
+    text = text.translate(_APOSTROPHES)
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
     return text.lower()
