@@ -25,6 +25,7 @@ TEACHING = {
                                       "encoder LSTM reads every word, giving no output; its final state [h, c] starts "
                                       "the decoder LSTM, which writes a digit per step and feeds it back in.",
 }
+PROBABILITY = st.column_config.ProgressColumn("probability", min_value=0.0, max_value=1.0)
 PLAIN_DELTA = {"delta_color": "off", "delta_arrow": "off"}  # a metric's note, not a rise or fall
 METRICS = {  # how each task's held-out metric reads
     one_to_one: lambda m: f"held-out accuracy {m['accuracy']:.1%}",
@@ -58,6 +59,16 @@ def trained_model(name: str, task):
     else:
         st.success(f"Trained in {result.train_seconds:.1f} s: {METRICS[task](result.metrics)}.")
     return None if result is None else result.model
+
+
+def typed_answer(name: str, task, parse, label: str, default: str, key: str):
+    """A text box, the Train button, then (words read, the model's answer or None); st.error on bad input."""
+    text = st.text_input(label, default, key=key, max_chars=200)
+    model = trained_model(name, task)
+    try:
+        return parse(text), task.answer(model, text) if model else None
+    except ValueError as error:
+        ui.show_error_and_stop(str(error))
 
 
 def show_diagram(setup: str, inputs: list[str], outputs: list[str], recurrent: bool = True) -> None:
@@ -97,8 +108,8 @@ elif choice == "One-to-many":
                    "model runs longer than anything it was trained on.")
 
 elif choice == "Many-to-one":
-    st.page_link("pages/train_lstm.py", label="Sentiment is many-to-one too: train the IMDb LSTM", icon=":material/model_training:")
-    st.page_link("pages/inspect_gates.py", label="…and watch its state read a review word by word", icon=":material/biotech:")
+    st.page_link("pages/train_lstm.py", label="Train the IMDb sentiment LSTM", icon=":material/model_training:")
+    st.page_link("pages/inspect_gates.py", label="Watch it read a review, word by word", icon=":material/biotech:")
     left, right = st.columns([3, 1])
     start = left.slider("First forecast day (held-out days only)", *timeseries.START_RANGE, 1000, key="setups_start")
     holidays = right.toggle("Holidays and sales days", value=True, key="setups_holidays")
@@ -112,32 +123,20 @@ elif choice == "Many-to-one":
                    f"week {reply['naive_mae']:,.0f}. Each day is forecast from the true {timeseries.WINDOW} before it.")
 
 elif choice == "Many-to-many (synced)":
-    text = st.text_input("A sentence (letters only)", "yesterday anna met jordan in paris", key="setups_sentence",
-                         max_chars=200)
-    model = trained_model("synced", tagging)
-    try:
-        words = tagging.parse_sentence(text)
-        reply = tagging.answer(model, text) if model else None
-    except ValueError as error:
-        ui.show_error_and_stop(str(error))
+    words, reply = typed_answer("synced", tagging, tagging.parse_sentence, "A sentence (letters only)",
+                                "yesterday anna met jordan in paris", key="setups_sentence")
     show_diagram("many_to_many_synced", words, [r["tag"] for r in reply] if reply else [""] * len(words))
     if reply:
         st.dataframe(pd.DataFrame(reply), hide_index=True, key="setups_tags", column_config={
             "known": st.column_config.CheckboxColumn("in vocabulary"),
-            "probability": st.column_config.ProgressColumn("probability", min_value=0.0, max_value=1.0)})
+            "probability": PROBABILITY})
         if unknown := [r["word"] for r in reply if not r["known"]]:
             st.info(f"Not in the vocabulary, so read as one shared *unknown* word, tagged from context: "
                     f"{', '.join(unknown)}.")
 
 else:
-    text = st.text_input("A number from 0 to 999 in English words", "three hundred and twelve", key="setups_number",
-                         max_chars=100)
-    model = trained_model("encoder_decoder", translation)
-    try:
-        words = translation.parse_words(text)
-        reply = translation.answer(model, text) if model else None
-    except ValueError as error:
-        ui.show_error_and_stop(str(error))
+    words, reply = typed_answer("encoder_decoder", translation, translation.parse_words, "A number from 0 to 999 in "
+                                "English words", "three hundred and twelve", key="setups_number")
     expected = translation.reference(words)
     outputs = [s["token"] for s in reply["steps"]] if reply else [*(expected or "?"), "<end>"]
     show_diagram("encoder_decoder", words, outputs)
@@ -145,5 +144,5 @@ else:
         verdict = "no reference: not a correctly spelled number" if expected is None else (
             "right" if reply["output"] == expected else f"wrong, should be {expected}")
         st.metric("Decoder output (step by step below)", reply["output"] or "(none)", verdict, **PLAIN_DELTA)
-        st.dataframe(pd.DataFrame(reply["steps"]), hide_index=True, key="setups_steps_table", column_config={
-            "probability": st.column_config.ProgressColumn("probability", min_value=0.0, max_value=1.0)})
+        st.dataframe(pd.DataFrame(reply["steps"]), hide_index=True, key="setups_steps_table",
+                     column_config={"probability": PROBABILITY})

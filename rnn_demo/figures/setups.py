@@ -3,11 +3,11 @@ the traffic forecast and the generated wave."""
 
 from __future__ import annotations
 
-import html
 from typing import Sequence
 
 import plotly.graph_objects as go
 
+from rnn_demo.figures.common import safe
 from rnn_demo.tasks.common import Step
 
 ROW_Y = {"input": 0.0, "state": 1.3, "output": 2.6}  # vertical position of the X_t, S_t and Y_t rows
@@ -31,7 +31,7 @@ def _shown_columns(n_steps: int, max_steps: int) -> list[int | None]:
 def _short(label: str, limit: int = 12) -> str:
     """Escape user text for Plotly's HTML-like labels and shorten it to fit under a box."""
     label = label if len(label) <= limit else label[:limit - 1] + "…"
-    return html.escape(label)
+    return safe(label)
 
 
 def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: int = 12, title: str = "") -> go.Figure:
@@ -68,7 +68,7 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
             if row != "state":
                 hover_x.append(x)
                 hover_y.append(y)
-                hover_text.append(f"step {t + 1}: " + (html.escape(label) if used and label
+                hover_text.append(f"step {t + 1}: " + (safe(label) if used and label
                                                        else "used" if used else f"no {row} at this step"))
         arrows = [("input", "state", "W<sub>x</sub>", step.has_input), ("state", "output", "W<sub>y</sub>",
                                                                            step.has_output)]
