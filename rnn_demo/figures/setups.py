@@ -42,13 +42,14 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
         raise ValueError("the diagram needs at least one step.")
     if not recurrent and len(steps) != 1:
         raise ValueError("a diagram without recurrence has exactly one step.")
-    figure = go.Figure()
-    hover_x, hover_y, hover_text = [], [], []
+    # Shapes and annotations are collected as plain dicts and handed to Plotly once: adding them one by one
+    # re-validates the whole layout each time, which takes most of a second for a 12-step diagram.
+    shapes, notes, hover = [], [], {"x": [], "y": [], "text": []}
     columns = _shown_columns(len(steps), max_steps)
     for col, t in enumerate(columns):
         x = col * GAP
         if t is None:
-            figure.add_annotation(x=x, y=ROW_Y["state"], text="…", showarrow=False, font=dict(size=28))
+            notes.append(dict(x=x, y=ROW_Y["state"], text="…", showarrow=False, font=dict(size=28)))
             continue
         step, name = steps[t], (lambda letter: f"{letter}<sub>{t + 1}</sub>" if recurrent else letter)
         boxes = (("input", step.has_input, name("X"), step.input_label),
@@ -57,43 +58,41 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
         for row, used, text, label in boxes:
             fill, border = COLORS[row] if used else UNUSED
             y = ROW_Y[row]
-            figure.add_shape(type="rect", x0=x - BOX_W / 2, x1=x + BOX_W / 2, y0=y - BOX_H / 2, y1=y + BOX_H / 2,
-                             fillcolor=fill, line=dict(color=border, width=2, dash="solid" if used else "dot"))
-            figure.add_annotation(x=x, y=y, text=text if used else f"<span style='color:#9ca3af'>{text}</span>",
-                                  showarrow=False, font=dict(size=15))
+            shapes.append(dict(type="rect", x0=x - BOX_W / 2, x1=x + BOX_W / 2, y0=y - BOX_H / 2, y1=y + BOX_H / 2,
+                               fillcolor=fill, line=dict(color=border, width=2, dash="solid" if used else "dot")))
+            notes.append(dict(x=x, y=y, text=text if used else f"<span style='color:#9ca3af'>{text}</span>",
+                              showarrow=False, font=dict(size=15)))
             if used and label:
-                offset = -0.5 if row == "input" else 0.5
-                figure.add_annotation(x=x, y=y + offset, text=f"<i>{_short(label)}</i>", showarrow=False,
-                                      font=dict(size=12, color="#374151"))
+                notes.append(dict(x=x, y=y + (-0.5 if row == "input" else 0.5), text=f"<i>{_short(label)}</i>",
+                                  showarrow=False, font=dict(size=12, color="#374151")))
             if row != "state":
-                hover_x.append(x)
-                hover_y.append(y)
-                hover_text.append(f"step {t + 1}: " + (safe(label) if used and label
-                                                       else "used" if used else f"no {row} at this step"))
-        arrows = [("input", "state", "W<sub>x</sub>", step.has_input), ("state", "output", "W<sub>y</sub>",
-                                                                           step.has_output)]
-        for start, end, weight, used in arrows:
+                hover["x"].append(x)
+                hover["y"].append(y)
+                hover["text"].append(f"step {t + 1}: " + (safe(label) if used and label
+                                                          else "used" if used else f"no {row} at this step"))
+        for start, end, weight, used in (("input", "state", "W<sub>x</sub>", step.has_input),
+                                         ("state", "output", "W<sub>y</sub>", step.has_output)):
             if used:
-                _arrow(figure, x, ROW_Y[start] + BOX_H / 2, x, ROW_Y[end] - BOX_H / 2, weight, vertical=True)
+                notes += _arrow(x, ROW_Y[start] + BOX_H / 2, x, ROW_Y[end] - BOX_H / 2, weight, vertical=True)
         if recurrent and col > 0:
-            _arrow(figure, x - GAP + BOX_W / 2, ROW_Y["state"], x - BOX_W / 2, ROW_Y["state"], "W<sub>s</sub>",
-                   vertical=False, dashed=columns[col - 1] is None)
-    figure.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker=dict(size=30, opacity=0),
-                                hovertext=hover_text, hoverinfo="text", showlegend=False))
+            notes += _arrow(x - GAP + BOX_W / 2, ROW_Y["state"], x - BOX_W / 2, ROW_Y["state"], "W<sub>s</sub>",
+                            vertical=False, dashed=columns[col - 1] is None)
     middle, half_span = (len(columns) - 1) * GAP / 2, max((len(columns) - 1) * GAP / 2 + 0.9, 3.5)
-    figure.update_xaxes(visible=False, range=[middle - half_span, middle + half_span])
-    figure.update_yaxes(visible=False, range=[-0.9, 3.2], scaleanchor=None)
-    figure.update_layout(title=dict(text=title, x=0.01), height=330, margin=dict(l=10, r=10, t=40 if title else 10,
-                         b=10), plot_bgcolor="white", dragmode=False)
-    return figure
+    return go.Figure(
+        go.Scatter(x=hover["x"], y=hover["y"], hovertext=hover["text"], mode="markers",
+                   marker=dict(size=30, opacity=0), hoverinfo="text", showlegend=False),
+        layout=dict(shapes=shapes, annotations=notes, title=dict(text=title, x=0.01), height=330,
+                    margin=dict(l=10, r=10, t=40 if title else 10, b=10), plot_bgcolor="white", dragmode=False,
+                    xaxis=dict(visible=False, range=[middle - half_span, middle + half_span]),
+                    yaxis=dict(visible=False, range=[-0.9, 3.2])))
 
 
-def _arrow(figure: go.Figure, x0, y0, x1, y1, label: str, vertical: bool, dashed: bool = False) -> None:
-    figure.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
-                          showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.6,
-                          arrowcolor="#9ca3af" if dashed else "#374151")
+def _arrow(x0, y0, x1, y1, label: str, vertical: bool, dashed: bool = False) -> list[dict]:
+    """An arrow from (x0, y0) to (x1, y1) and its weight label, as two annotations."""
     lx, ly = ((x0 + 0.22, (y0 + y1) / 2) if vertical else ((x0 + x1) / 2, y0 + 0.2))
-    figure.add_annotation(x=lx, y=ly, text=label, showarrow=False, font=dict(size=12, color="#6b7280"))
+    return [dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
+                 arrowhead=2, arrowsize=1.2, arrowwidth=1.6, arrowcolor="#9ca3af" if dashed else "#374151"),
+            dict(x=lx, y=ly, text=label, showarrow=False, font=dict(size=12, color="#6b7280"))]
 
 
 def forecast_figure(dates: Sequence[str], history: Sequence[float], truth: Sequence[float],

@@ -44,7 +44,7 @@ def build_model(units: int = 32, seed: int = 0) -> keras.Model:
     states = layers.LSTM(units, return_sequences=True, name="lstm", **init(recurrent=True))(inputs)
     values = layers.TimeDistributed(layers.Dense(1, **init()), name="value")(states)  # (batch, time, 1)
     model = keras.Model(inputs, values, name="wave_generator")
-    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    model.compile(optimizer=keras.optimizers.Adam(5e-3), loss="mse")
     return model
 
 

@@ -31,7 +31,7 @@ def build_model(units: int = 32, seed: int = 0) -> keras.Model:
     return model
 
 
-def train(epochs: int = 20, n_examples: int = 2000, batch_size: int = 64, units: int = 32, seed: int = 0,
+def train(epochs: int = 10, n_examples: int = 2000, batch_size: int = 64, units: int = 32, seed: int = 0,
           on_progress: ProgressFn | None = None) -> TaskResult:
     """Train on `n_examples` random points; report accuracy on 1000 fresh ones."""
     check_seed(seed)

@@ -90,7 +90,7 @@ def _accuracies(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, f
     return {"token_accuracy": float(correct[real].mean()), "name_accuracy": float(correct[names].mean())}
 
 
-def train(epochs: int = 4, n_sentences: int = 2000, batch_size: int = 32, units: int = 32, seed: int = 0,
+def train(epochs: int = 3, n_sentences: int = 2000, batch_size: int = 32, units: int = 32, seed: int = 0,
           on_progress: ProgressFn | None = None) -> TaskResult:
     """Train on `n_sentences` generated sentences; report token accuracy and accuracy on name words (PER/LOC)
     over 500 fresh sentences."""

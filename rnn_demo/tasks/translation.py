@@ -84,7 +84,7 @@ def build_model(units: int = 64, embedding_dim: int = 16, seed: int = 0) -> kera
     return model
 
 
-def train(epochs: int = 20, batch_size: int = 64, units: int = 64, seed: int = 0,
+def train(epochs: int = 15, batch_size: int = 64, units: int = 64, seed: int = 0,
           on_progress: ProgressFn | None = None) -> TaskResult:
     """Train on 80% of 0..999 and report exact-match accuracy of greedy decoding on the unseen 20%."""
     check_seed(seed)
