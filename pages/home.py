@@ -4,6 +4,8 @@ import streamlit as st
 
 from rnn_demo import ui
 
+ui.use_app_navigation()
+
 st.title("Recurrent neural networks, hands on")
 st.markdown(
     "A feed-forward network sees its input all at once; it has no memory of what came before. Text, speech and "

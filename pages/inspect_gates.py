@@ -1,10 +1,14 @@
 """Inspect: type a review and watch the LSTM's gates and states, word by word."""
 
+import zlib
+
 import streamlit as st
 
 from rnn_demo import ui
 from rnn_demo.figures import inspection as figures
 from rnn_demo.inspect import LSTM_STATES, compare, order_units
+
+ui.use_app_navigation()
 
 EXAMPLES = {
     "The course's example (positive)": "I loved this movie! The action sequences were on point and the acting was "
@@ -89,8 +93,10 @@ with st.expander("Gate saturation: how often are the gates fully open or closed?
                "carries its memory across words: that is how it avoids the vanishing gradient.")
 
 with st.expander("Minimal pair: change one thing and compare"):
+    # The key follows Review A: a keyed text area keeps its first value, so B would not follow a newly typed A.
     pair_text = st.text_area("Review B", review.replace(" good", " not good") if " good" in review else
-                             review + " Not really.", height=90, max_chars=200_000, key="inspect_pair_text")
+                             review + " Not really.", height=90, max_chars=200_000,
+                             key=f"inspect_pair_text_{zlib.crc32(review.encode())}")
     pair_state = st.selectbox("Compare", list(LSTM_STATES), index=4, format_func=LSTM_STATES.get,
                               key="inspect_pair_state")
     try:

@@ -8,6 +8,8 @@ from rnn_demo.figures.setups import forecast_figure, unrolled_diagram, wave_figu
 from rnn_demo.tasks import one_to_many, one_to_one, tagging, timeseries, translation
 from rnn_demo.tasks.common import unrolled_steps
 
+ui.use_app_navigation()
+
 TEACHING = {
     "One-to-one": "One input goes in, one output comes out, and nothing is remembered: a plain feed-forward net "
                   "(like an image classifier). Here a point (x, y) goes in and *inside / outside the unit circle* "

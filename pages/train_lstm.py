@@ -7,6 +7,8 @@ from rnn_demo.config import PRESETS, preset
 from rnn_demo.figures.training import confusion_figure, training_curves
 from rnn_demo.models import summary_rows
 
+ui.use_app_navigation()
+
 st.title("Train an LSTM on IMDb reviews")
 st.caption("Embedding → LSTM → Dense(1, sigmoid), trained on the 25,000 labelled IMDb reviews shipped with the app. "
            "Your model is yours alone: other students keep theirs, and the pretrained model is never changed.")

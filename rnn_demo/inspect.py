@@ -1,8 +1,8 @@
 """One review through a trained classifier, word by word: tokens, prediction, running P(positive), gates and states.
 
-The numbers come from the bundle's own weights: the embedding rows of the words the model saw, replayed through
-`lstm_math` (equal to Keras within 1e-5), and the Dense head applied to every hidden state h_t, so the running
-prediction's last value is the model's prediction.
+The numbers come from the bundle's own weights: the review is pre-padded to MaxLen exactly as in training, its
+embedding rows are replayed through `lstm_math` (equal to Keras within 1e-5), and the Dense head is applied to every
+hidden state h_t of the real words, so the running prediction's last value is the model's prediction.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ class Inspection:
     """What the model did with one review. Every array has one row per word the model saw."""
 
     review: text.EncodedReview
+    padding: int  # padding steps the LSTM read before the first word (the review is pre-padded to MaxLen)
     prediction: float  # P(positive) from the Keras model itself
     running_prediction: np.ndarray  # (time,) P(positive) if the review ended after each word
     states: dict[str, np.ndarray]  # name -> (time, units), keys as in LSTM_STATES
@@ -76,14 +77,18 @@ def inspect(bundle: Bundle, review_text: str) -> Inspection:
     if bundle.config.model.cell != "lstm":
         raise ValueError(f"gate pictures need an LSTM model; this one uses a {bundle.config.model.cell} layer.")
     review = text.encode(review_text, bundle.vocab, bundle.config.text.maxlen, bundle.config.text.truncating)
+    padded = text.pad_rows([review.ids.tolist()], bundle.config.text.maxlen)  # (1, maxlen), as in training
+    padding = padded.shape[1] - len(review.ids)
     embeddings = _layer(bundle, "embedding").get_weights()[0]  # (vocab_size, embedding_dim)
-    trace = lstm_math.lstm_trace_from_layer(_layer(bundle, "lstm"), embeddings[review.ids])
+    # Replay the whole padded row, as the model reads it, then keep the steps of the real words.
+    trace = lstm_math.lstm_trace_from_layer(_layer(bundle, "lstm"), embeddings[padded[0]])
     dense_kernel, dense_bias = _layer(bundle, "dense").get_weights()  # (units, 1), (1,)
-    running = lstm_math.sigmoid(trace.hidden @ dense_kernel[:, 0] + dense_bias[0])  # (time,)
-    prediction = float(np.asarray(bundle.model(review.ids[None, :], training=False))[0, 0])
+    running = lstm_math.sigmoid(trace.hidden[padding:] @ dense_kernel[:, 0] + dense_bias[0])  # (time,)
+    prediction = float(np.asarray(bundle.model(padded, training=False))[0, 0])
     states = {"input": trace.input_gate, "forget": trace.forget_gate, "candidate": trace.candidate,
               "output": trace.output_gate, "cell": trace.cell, "hidden": trace.hidden}
-    return Inspection(review, prediction, running, states)
+    states = {name: values[padding:] for name, values in states.items()}
+    return Inspection(review, padding, prediction, running, states)
 
 
 def order_units(inspection: Inspection, state: str, by: str = "index") -> np.ndarray:

@@ -1,7 +1,8 @@
 """Text -> word ids: standardising, tokenising, the vocabulary, encoding and cutting/padding to MaxLen.
 
 Id 0 is padding and id 1 an unknown word; ids 2.. are the training reviews' most common words. Rows are padded at
-the front ("pre"), and the model masks id 0, so padding never washes out the LSTM's final state.
+the front ("pre"), as Keras' pad_sequences does, so the LSTM reads the padding first and the review last:
+padding never washes out its final state.
 """
 
 from __future__ import annotations

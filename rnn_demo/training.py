@@ -164,8 +164,11 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     model = build_classifier(config)
     compile_classifier(model, config.train.learning_rate)
     batches = tf.data.Dataset.from_tensor_slices((encoded.x_train, encoded.y_train)).shuffle(
-        len(encoded.x_train), seed=config.train.seed, reshuffle_each_iteration=True).batch(config.train.batch_size)
-    batches_per_epoch = int(np.ceil(len(encoded.x_train) / config.train.batch_size))
+        len(encoded.x_train), seed=config.train.seed, reshuffle_each_iteration=True)
+    # Equal-sized batches: a smaller last batch would make TensorFlow trace the training step a second time.
+    drop_remainder = len(encoded.x_train) >= config.train.batch_size
+    batches = batches.batch(config.train.batch_size, drop_remainder=drop_remainder)
+    batches_per_epoch = max(1, len(encoded.x_train) // config.train.batch_size)
     progress = _ProgressCallback(config, batches_per_epoch, (encoded.x_validation, encoded.y_validation),
                                  on_event, should_stop)
     model.fit(batches, epochs=config.train.epochs, callbacks=[progress, *extra_callbacks], verbose=0, shuffle=False)

@@ -109,3 +109,17 @@ def active_model_name() -> str:
 def show_error_and_stop(message: str) -> None:
     st.error(message)
     st.stop()
+
+
+def use_app_navigation() -> None:
+    """Make sure the page runs inside app.py's navigation.
+
+    Until app.py first calls st.navigation, Streamlit treats a folder named pages/ as an old-style multipage app, so
+    the very first visit to a fresh server straight at a page's address would run that page alone (no menu, no wide
+    layout). Switching that mode off and rerunning sends the visit through app.py to the same page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -30,13 +30,15 @@ def bundle():
 
 
 def _keras_hidden_states(bundle: models.Bundle, ids: np.ndarray) -> np.ndarray:
-    """Keras' own h_t for every step: a copy of the bundle's LSTM with return_sequences=True and the same weights."""
+    """Keras' own h_t for every word: a copy of the bundle's LSTM with return_sequences=True and the same weights, fed
+    the review pre-padded to MaxLen as the model reads it."""
     lstm = bundle.model.get_layer("lstm")
     copy = layers.LSTM(lstm.units, return_sequences=True)
     copy.build((None, None, bundle.config.model.embedding_dim))
     copy.set_weights(lstm.get_weights())
-    embedded = bundle.model.get_layer("embedding").get_weights()[0][ids]  # (time, embedding_dim)
-    return np.asarray(copy(embedded[None].astype("float32")))[0]  # (time, units)
+    padded = text.pad_rows([ids.tolist()], bundle.config.text.maxlen)[0]  # (maxlen,)
+    embedded = bundle.model.get_layer("embedding").get_weights()[0][padded]  # (maxlen, embedding_dim)
+    return np.asarray(copy(embedded[None].astype("float32")))[0][-len(ids):]  # (time, units), the real words
 
 
 def test_running_prediction_ends_at_the_prediction(bundle):
