@@ -55,7 +55,8 @@ class TrainConfig:
 
     epochs: int = 2  # passes over the training reviews
     batch_size: int = 64  # reviews per gradient step
-    learning_rate: float = 1e-3  # Adam step size
+    learning_rate: float = 1e-3  # Adam step size (at the start, when it decays)
+    decay_learning_rate: bool = True  # lower the step size along a cosine to a tenth by the last batch
     subset: int | None = None  # use only this many reviews in all (stratified), None = every review
     seed: int = 0  # fixes the split, the weight initialisation and the shuffling
     snapshot_every_epoch: bool = True  # keep the weights after each epoch, so pictures can show epoch k

@@ -54,7 +54,11 @@ def build_classifier(config: RunConfig, seed: int | None = None) -> keras.Model:
     ], name=f"{config.name}_sentiment")
 
 
-def compile_classifier(model: keras.Model, learning_rate: float) -> None:
+def compile_classifier(model: keras.Model, learning_rate: float, decay_steps: int | None = None) -> None:
+    """Adam on binary crossentropy. With decay_steps, the step size follows a cosine from learning_rate down to a
+    tenth of it over that many batches, so the last weights settle instead of jumping around a good spot."""
+    if decay_steps:
+        learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=decay_steps, alpha=0.1)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="binary_crossentropy",
                   metrics=["accuracy"])
 

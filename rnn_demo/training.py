@@ -161,14 +161,15 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     should_stop = should_stop or (lambda: False)
     encoded = data if isinstance(data, EncodedSplits) else encode_splits(config, data)
 
+    batches_per_epoch = max(1, len(encoded.x_train) // config.train.batch_size)
     model = build_classifier(config)
-    compile_classifier(model, config.train.learning_rate)
+    compile_classifier(model, config.train.learning_rate,
+                       decay_steps=config.train.epochs * batches_per_epoch if config.train.decay_learning_rate else None)
     batches = tf.data.Dataset.from_tensor_slices((encoded.x_train, encoded.y_train)).shuffle(
         len(encoded.x_train), seed=config.train.seed, reshuffle_each_iteration=True)
     # Equal-sized batches: a smaller last batch would make TensorFlow trace the training step a second time.
     drop_remainder = len(encoded.x_train) >= config.train.batch_size
     batches = batches.batch(config.train.batch_size, drop_remainder=drop_remainder)
-    batches_per_epoch = max(1, len(encoded.x_train) // config.train.batch_size)
     progress = _ProgressCallback(config, batches_per_epoch, (encoded.x_validation, encoded.y_validation),
                                  on_event, should_stop)
     model.fit(batches, epochs=config.train.epochs, callbacks=[progress, *extra_callbacks], verbose=0, shuffle=False)
