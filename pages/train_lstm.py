@@ -36,23 +36,26 @@ with st.form("train_form"):
                                          key=f"embedding_dim_{preset_name}")
     units = middle.select_slider("LSTM units", [4, 8, 16, 32, 64, 128, 256], base.model.units,
                                  key=f"units_{preset_name}")
-    subset = middle.number_input("Reviews used (80% train, 10% validation, 10% test)", 200, 25_000, 25_000, 100,
+    subset = middle.number_input("Reviews used (80% train, 10% validation, 10% test)", 200, 50_000, 25_000, 100,
                                  key=f"subset_{preset_name}")
     epochs = right.number_input("Epochs", 1, 20, base.train.epochs, key=f"epochs_{preset_name}")
     batch_size = right.select_slider("Batch size", [16, 32, 64, 128, 256, 512], base.train.batch_size,
                                      key=f"batch_size_{preset_name}")
     learning_rate = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2],
                                         base.train.learning_rate, key=f"learning_rate_{preset_name}")
+    source = st.radio("Reviews", ["bundled", "keras"], horizontal=True, key="train_source",
+                      format_func={"bundled": "25,000 IMDb reviews shipped with the app (offline)",
+                                   "keras": "Keras' 50,000 IMDb reviews (downloads; needs the internet)"}.get)
     start = st.form_submit_button("Start training", type="primary", key="train_start")
 
 if start:
     try:
         config = base.with_changes(vocab_size=int(vocab_size), maxlen=int(maxlen), embedding_dim=int(embedding_dim),
-                                   units=int(units), subset=None if subset >= 25_000 else int(subset),
+                                   units=int(units), subset=None if subset >= 50_000 else int(subset),
                                    epochs=int(epochs), batch_size=int(batch_size), learning_rate=float(learning_rate))
-        ui.start_training(config)
+        ui.start_training(config, source)
     except ValueError as error:
-        ui.show_error_and_stop(f"These settings cannot be used: {error}")
+        ui.show_error_and_stop(f"Training cannot start: {error}")
 
 
 def live_progress():

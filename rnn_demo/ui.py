@@ -30,8 +30,9 @@ def pretrained_bundle() -> Bundle:
 
 
 @st.cache_resource(show_spinner="Reading and tokenising the IMDb reviews (once per server)…", max_entries=4)
-def tokenized_imdb(seed: int, subset: int | None) -> training.TokenizedSplits:
-    return training.tokenize_splits(data.split(data.load_bundled(), seed=seed, subset=subset))
+def tokenized_imdb(seed: int, subset: int | None, source: str = "bundled") -> training.TokenizedSplits:
+    """The split reviews as tokens, shared read-only. source: "bundled" (offline) or "keras" (needs the internet)."""
+    return training.tokenize_splits(data.split(data.load(source), seed=seed, subset=subset))
 
 
 @st.cache_resource
@@ -59,12 +60,12 @@ def _session_alive_check():
     return is_alive
 
 
-def start_training(config: RunConfig) -> TrainingJob:
+def start_training(config: RunConfig, source: str = "bundled") -> TrainingJob:
     """Start this user's training in the background (stopping any earlier one of theirs)."""
     config.validate()
     if (previous := current_job()) is not None and not previous.finished:
         previous.request_stop()
-    tokenized = tokenized_imdb(config.train.seed, config.train.subset)
+    tokenized = tokenized_imdb(config.train.seed, config.train.subset, source)
     job = TrainingJob(config, load_data=lambda: tokenized, slots=training_slots(), is_wanted=_session_alive_check())
     st.session_state[_JOB_KEY] = job.start()
     st.session_state.pop("epoch_bundles", None)
@@ -122,4 +123,8 @@ def use_app_navigation() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Rerun only on a session's first run: a later rerun would swallow the button click that started this one
+        # (AppTest switches the mode back on before every run; there the page simply runs on its own).
+        if not st.session_state.get("_navigation_ready"):
+            st.session_state["_navigation_ready"] = True
+            st.rerun()
