@@ -104,7 +104,10 @@ class Bundle:
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self.model.save_weights(folder / WEIGHTS_FILE)
+        # Saved from an uncompiled copy: Keras would otherwise store the optimizer's state too (3x the size).
+        weights_only = build_classifier(self.config)
+        weights_only.set_weights(self.model.get_weights())
+        weights_only.save_weights(folder / WEIGHTS_FILE)
         (folder / CONFIG_FILE).write_text(json.dumps(self.config.to_dict(), indent=2), encoding="utf-8")
         self.vocab.save(folder / VOCAB_FILE)
         (folder / METRICS_FILE).write_text(json.dumps(self.metrics, indent=2), encoding="utf-8")
