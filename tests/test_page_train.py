@@ -1,0 +1,165 @@
+"""AppTest of the Train page (a tiny real training, bad settings, Stop) and of what a trained model changes on the
+Home and Inspect pages of the same session, and only of that session."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+PRETRAINED_METRICS = json.loads((REPO / "assets" / "models" / "fast" / "metrics.json").read_text(encoding="utf-8"))
+PRETRAINED, MINE = "pretrained model (fast preset)", "my trained model"
+# A tiny run: 600 reviews (480 train, 60 validation, 60 test), short reviews and a small LSTM, so it takes seconds.
+SMALL = {"subset_fast": 600, "vocab_size_fast": 2_000, "epochs_fast": 2, "maxlen_fast": 60,
+         "embedding_dim_fast": 16, "units_fast": 8}
+
+
+def new_session(page: str = "pages/train_lstm.py") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page(page).run()
+    assert not at.exception
+    return at
+
+
+def start_training(at: AppTest, **settings) -> None:
+    at.selectbox(key="train_preset").set_value("fast").run()
+    for key, value in settings.items():
+        widget = at.number_input(key=key) if key.split("_fast")[0] in ("subset", "vocab_size", "epochs") else (
+            at.slider(key=key) if key.startswith("maxlen") else at.select_slider(key=key))
+        widget.set_value(value)
+    at.button(key="train_start").click().run()
+    assert not at.exception
+
+
+def rerun_until(at: AppTest, condition, timeout: float = 90.0) -> None:
+    """Re-run the page every half second (as the live fragment does in a browser) until `condition(at)` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition(at):
+        assert not at.exception
+        if time.monotonic() > deadline:
+            pytest.fail(f"the page did not reach the expected state within {timeout:.0f} s")
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception
+
+
+def has_results(at: AppTest) -> bool:
+    return any(metric.label == "Test accuracy" for metric in at.metric)
+
+
+def metric(at: AppTest, label: str) -> str:
+    (value,) = [item.value for item in at.metric if item.label == label]
+    return value
+
+
+def chart_keys(at: AppTest) -> list[str]:
+    return [chart.proto.id.split("-", 2)[2] for chart in at.get("plotly_chart")]
+
+
+@pytest.fixture(scope="module")
+def trained() -> AppTest:
+    """One session that trained the tiny model to the end."""
+    at = new_session()
+    start_training(at, **SMALL)
+    rerun_until(at, has_results)
+    return at
+
+
+def test_a_small_training_shows_its_results(trained):
+    at = trained
+    assert metric(at, "Epochs completed") == "2"
+    accuracy = metric(at, "Test accuracy")
+    assert accuracy.endswith("%") and 0 <= float(accuracy[:-1]) <= 100
+    assert [message.value for message in at.success] == ["Open **Inspect** to see what your model does with a review."]
+    assert {"train_curves", "train_confusion"} <= set(chart_keys(at))
+    (confusion,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("-train_confusion")]
+    counts = json.loads(confusion.proto.spec)["data"][0]["z"]
+    assert len(counts) == 2 and all(len(row) == 2 for row in counts) and sum(map(sum, counts)) == 60
+    (summary,) = [frame.value for frame in at.dataframe]
+    vocab, embedding, units = SMALL["vocab_size_fast"], SMALL["embedding_dim_fast"], SMALL["units_fast"]
+    assert list(summary["Param #"]) == [vocab * embedding, 4 * (embedding + units + 1) * units, units + 1]
+    assert [name.split(" ")[0] for name in summary["Layer (type)"]] == ["embedding", "lstm", "dense"]
+    assert any(f"Total parameters: {summary['Param #'].sum():,}." in caption.value for caption in at.caption)
+    assert not [button for button in at.button if button.key == "train_stop"]
+
+
+def test_home_names_the_own_model_after_training(trained):
+    trained.switch_page("pages/home.py").run()
+    assert not trained.exception
+    (message,) = trained.success
+    assert message.value.startswith(f"Your own model (fast preset, {SMALL['units_fast']} LSTM units), test accuracy")
+
+
+def test_inspect_offers_my_model_and_its_epochs(trained):
+    at = trained
+    at.switch_page("pages/inspect_gates.py").run()
+    assert at.radio(key="inspect_model").options == [PRETRAINED, MINE]
+    at.number_input(key="inspect_unit").set_value(31).run()  # a unit the pretrained model has, mine has not
+    at.radio(key="inspect_model").set_value(MINE).run()
+    assert not at.exception
+    assert any(caption.value.startswith(f"{SMALL['units_fast']} LSTM units, MaxLen {SMALL['maxlen_fast']}, "
+                                        f"vocabulary {SMALL['vocab_size_fast']:,} words") for caption in at.caption)
+    unit = at.number_input(key="inspect_unit")
+    assert unit.max == SMALL["units_fast"] - 1 and 0 <= unit.value < SMALL["units_fast"]
+    epoch = at.slider(key="inspect_epoch")
+    assert (epoch.min, epoch.max, epoch.value) == (1, 2, 2)
+
+    def running_prediction() -> list:
+        (chart,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("-inspect_heatmaps")]
+        spec = json.loads(chart.proto.spec)
+        heatmap = next(trace for trace in spec["data"] if trace["type"] == "heatmap")
+        assert len(heatmap["customdata"]) == SMALL["units_fast"]  # one row per unit of my model
+        return next(trace for trace in spec["data"] if trace["type"] == "scatter")["y"]
+
+    after_two = running_prediction()
+    epoch.set_value(1).run()
+    assert not at.exception
+    assert running_prediction() != after_two  # the epoch-1 weights give other numbers
+
+
+def test_another_session_does_not_see_my_model(trained):
+    other = new_session("pages/inspect_gates.py")
+    assert other.radio(key="inspect_model").options == [PRETRAINED]
+    other.switch_page("pages/home.py").run()
+    assert not other.exception and not other.success
+    links = other.get("page_link")
+    assert [link.proto.label for link in links] == ["Train the LSTM", "Inspect the gates", "RNN set-ups"]
+    assert all(link.proto.page_script_hash for link in links)  # each link leads to a page of the navigation
+    (message,) = other.info
+    assert f"test accuracy {PRETRAINED_METRICS['test_accuracy']:.1%}" in message.value
+
+
+def test_settings_the_data_cannot_support_show_an_error():
+    at = new_session()
+    start_training(at, subset_fast=200, vocab_size_fast=20_000)
+    rerun_until(at, lambda at: bool(at.error), timeout=60)
+    (error,) = at.error
+    assert "vocab_size 20,000 is larger than the data supports" in error.value
+    assert not has_results(at) and at.session_state["training_job"].status == "failed"
+    at.switch_page("pages/inspect_gates.py").run()
+    assert at.radio(key="inspect_model").options == [PRETRAINED]
+
+
+def test_stop_ends_a_long_training_and_keeps_a_usable_model():
+    at = new_session()
+    start_training(at, subset_fast=4_000, epochs_fast=20)  # 500 batches, some 40 s if it ran to the end
+    rerun_until(at, lambda at: bool(at.get("progress")), timeout=60)
+    job = at.session_state["training_job"]
+    batches_at_stop = len(job.events)
+    total_batches = 20 * job.latest.batches_per_epoch
+    at.button(key="train_stop").click().run()
+    rerun_until(at, has_results, timeout=60)
+    assert job.status == "stopped"
+    batches = sum(event.kind == "batch" for event in job.events)
+    assert batches < batches_at_stop + 20 < total_batches  # it stopped soon after the click, not at the end
+    assert at.success[0].value.startswith("Stopped early: the model keeps what it learned so far.")
+    assert metric(at, "Epochs completed") == "0"
+    at.switch_page("pages/inspect_gates.py").run()
+    at.radio(key="inspect_model").set_value(MINE).run()
+    assert not at.exception and not at.slider  # no finished epoch, so no epoch slider
+    assert any(item.value.startswith("Prediction: ") for item in at.subheader)
