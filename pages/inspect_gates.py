@@ -23,7 +23,7 @@ EXAMPLES = {
 }
 
 st.title("Inspect the LSTM, word by word")
-models = [ui.PRETRAINED] + ([ui.MINE] if ui.my_bundle() is not None else [])
+models = list(ui.PRETRAINED_PRESETS) + ([ui.MINE] if ui.my_bundle() is not None else [])
 left, right = st.columns([2, 1])
 model_name = right.radio("Model", models, key="inspect_model", help="Train your own on the Train page.")
 if model_name == ui.MINE:
@@ -34,11 +34,13 @@ if model_name == ui.MINE:
         bundle = ui.bundle_at_epoch(bundle, epoch)
 else:
     try:
-        bundle = ui.pretrained_bundle()
+        bundle = ui.pretrained_bundle(ui.PRETRAINED_PRESETS[model_name])
     except ValueError as error:
         ui.show_error_and_stop(f"The pretrained model cannot be loaded: {error}")
+accuracy = (f"test accuracy {bundle.metrics['test_accuracy']:.1%}" if "test_accuracy" in bundle.metrics else
+            f"validation accuracy after epoch {bundle.metrics['epoch']}: {bundle.metrics.get('val_accuracy', 0):.1%}")
 right.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
-              f"{bundle.config.text.vocab_size:,} words, test accuracy {bundle.metrics.get('test_accuracy', 0):.1%}")
+              f"{bundle.config.text.vocab_size:,} words, {accuracy}")
 
 example = left.selectbox("Example reviews", list(EXAMPLES), key="inspect_example")
 review = left.text_area("Review", EXAMPLES[example], height=110, max_chars=200_000, key=f"inspect_text_{example}")

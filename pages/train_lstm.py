@@ -105,7 +105,8 @@ if job is not None and job.finished:
         left.subheader("Confusion matrix (test reviews)")
         left.plotly_chart(confusion_figure(metrics["confusion"]), key="train_confusion")
         right.subheader("Model summary")
-        right.dataframe(summary_rows(job.bundle.model), hide_index=True, key="train_summary")
+        right.dataframe(summary_rows(job.bundle.model), hide_index=True, key="train_summary",
+                        column_config={"Param #": st.column_config.NumberColumn(format="localized")})
         total = sum(row["Param #"] for row in summary_rows(job.bundle.model))
         right.caption(f"Total parameters: {total:,}. The embedding holds one vector per vocabulary word; the LSTM's "
                       "4 gates each have input, recurrent and bias weights: 4 × (embedding + units + 1) × units.")

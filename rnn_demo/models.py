@@ -99,7 +99,9 @@ class Bundle:
             raise ValueError(f"epoch must be between 1 and {len(self.snapshots)}, got {epoch}.")
         model = build_classifier(self.config)
         model.set_weights(self.snapshots[epoch - 1])
-        return Bundle(self.config, self.vocab, model, dict(self.metrics, epoch=epoch), [])
+        history = self.metrics.get("history", [])
+        metrics = {"epoch": epoch, **(history[epoch - 1] if epoch <= len(history) else {})}
+        return Bundle(self.config, self.vocab, model, metrics, [])
 
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)

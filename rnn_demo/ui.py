@@ -18,15 +18,18 @@ from rnn_demo.config import RunConfig
 from rnn_demo.jobs import TrainingJob, TrainingSlots
 from rnn_demo.models import Bundle, load_bundle
 
-PRETRAINED_FOLDER = Path(__file__).resolve().parents[1] / "assets" / "models" / "fast"
+MODELS_FOLDER = Path(__file__).resolve().parents[1] / "assets" / "models"
 PRETRAINED = "pretrained model (fast preset)"
+PRETRAINED_COURSE = "pretrained course model (seed preset, 128 units)"
+PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "seed"}
 MINE = "my trained model"
 _JOB_KEY = "training_job"
 
 
 @st.cache_resource(show_spinner="Loading the pretrained model…")
-def pretrained_bundle() -> Bundle:
-    return load_bundle(PRETRAINED_FOLDER)
+def pretrained_bundle(preset: str = "fast") -> Bundle:
+    """A bundle shipped in assets/models/<preset>, shared read-only by every session."""
+    return load_bundle(MODELS_FOLDER / preset)
 
 
 @st.cache_resource(show_spinner="Reading and tokenising the IMDb reviews (once per server)…", max_entries=4)
@@ -101,10 +104,6 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
             memo.popitem(last=False)
     memo.move_to_end(key)
     return memo[key]
-
-
-def active_model_name() -> str:
-    return MINE if my_bundle() is not None else PRETRAINED
 
 
 def show_error_and_stop(message: str) -> None:

@@ -14,6 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 PRETRAINED_METRICS = json.loads((REPO / "assets" / "models" / "fast" / "metrics.json").read_text(encoding="utf-8"))
 PRETRAINED, MINE = "pretrained model (fast preset)", "my trained model"
+COURSE = "pretrained course model (seed preset, 128 units)"
 # A tiny run: 600 reviews (480 train, 60 validation, 60 test), short reviews and a small LSTM, so it takes seconds.
 SMALL = {"subset_fast": 600, "vocab_size_fast": 2_000, "epochs_fast": 2, "maxlen_fast": 60,
          "embedding_dim_fast": 16, "units_fast": 8}
@@ -98,7 +99,7 @@ def test_home_names_the_own_model_after_training(trained):
 def test_inspect_offers_my_model_and_its_epochs(trained):
     at = trained
     at.switch_page("pages/inspect_gates.py").run()
-    assert at.radio(key="inspect_model").options == [PRETRAINED, MINE]
+    assert at.radio(key="inspect_model").options == [PRETRAINED, COURSE, MINE]
     at.number_input(key="inspect_unit").set_value(31).run()  # a unit the pretrained model has, mine has not
     at.radio(key="inspect_model").set_value(MINE).run()
     assert not at.exception
@@ -120,11 +121,13 @@ def test_inspect_offers_my_model_and_its_epochs(trained):
     epoch.set_value(1).run()
     assert not at.exception
     assert running_prediction() != after_two  # the epoch-1 weights give other numbers
+    # The caption reports that epoch's own validation accuracy, not the final model's test accuracy.
+    assert any("validation accuracy after epoch 1:" in caption.value for caption in at.caption)
 
 
 def test_another_session_does_not_see_my_model(trained):
     other = new_session("pages/inspect_gates.py")
-    assert other.radio(key="inspect_model").options == [PRETRAINED]
+    assert other.radio(key="inspect_model").options == [PRETRAINED, COURSE]
     other.switch_page("pages/home.py").run()
     assert not other.exception and not other.success
     links = other.get("page_link")
@@ -142,7 +145,7 @@ def test_settings_the_data_cannot_support_show_an_error():
     assert "vocab_size 20,000 is larger than the data supports" in error.value
     assert not has_results(at) and at.session_state["training_job"].status == "failed"
     at.switch_page("pages/inspect_gates.py").run()
-    assert at.radio(key="inspect_model").options == [PRETRAINED]
+    assert at.radio(key="inspect_model").options == [PRETRAINED, COURSE]
 
 
 def test_stop_ends_a_long_training_and_keeps_a_usable_model():

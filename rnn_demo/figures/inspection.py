@@ -49,6 +49,8 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
         ), row=row, col=1)
         figure.update_yaxes(title_text="unit", showticklabels=False, row=row, col=1)
     set_word_axis(figure, labels, row=1 + len(states), col=1)
+    figure.update_xaxes(range=[-0.5, len(labels) - 0.5])
+    figure.update_yaxes(ticks="")
     figure.update_layout(height=220 + 190 * len(states), margin=dict(l=60, r=20, t=40, b=90), showlegend=False)
     return figure
 
@@ -85,8 +87,8 @@ def coloured_words_figure(inspection: Inspection, state: str, unit: int, words_p
         colorscale=GATE_SCALE if state in GATES else STATE_SCALE, xgap=2, ygap=2,
         hovertemplate="%{text}: %{z:.3f}<extra></extra>", colorbar=dict(title="value", thickness=12),
     ))
-    figure.update_yaxes(autorange="reversed", showticklabels=False)
-    figure.update_xaxes(showticklabels=False)
+    figure.update_yaxes(autorange="reversed", showticklabels=False, ticks="", showgrid=False, zeroline=False)
+    figure.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
     figure.update_layout(height=60 + 38 * lines, margin=dict(l=10, r=10, t=10, b=10))
     return figure
 

@@ -24,6 +24,7 @@ def training_curves(events: list[TrainingEvent]) -> go.Figure:
                                     line=dict(color="#d73027", dash="dot"),
                                     hovertemplate="after epoch %{x}: %{y:.3f}<extra></extra>"), row=1, col=col)
     figure.update_xaxes(title_text="epochs", rangemode="tozero")
+    figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 1], row=1, col=2)
     figure.update_layout(height=340, margin=dict(l=50, r=20, t=40, b=40), legend=dict(orientation="h", y=-0.25))
     return figure
