@@ -13,7 +13,6 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-PRETRAINED = Path(__file__).resolve().parents[1] / "assets" / "models" / "fast"
 
 
 def _progress_printer():
@@ -64,7 +63,7 @@ def _read_reviews(args) -> list[str]:
 def command_inspect(args) -> int:
     from rnn_demo import inspect, models
 
-    bundle = models.load_bundle(args.model)
+    bundle = models.load_bundle(args.model or models.PRETRAINED_MODELS / "fast")
     for review in _read_reviews(args):
         result = inspect.inspect(bundle, review)
         if args.json:
@@ -107,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(run=command_train)
 
     inspect = commands.add_parser("inspect", help="gates, states and running prediction for reviews")
-    inspect.add_argument("--model", default=str(PRETRAINED), help="bundle folder (default: the pretrained one)")
+    inspect.add_argument("--model", help="bundle folder (default: the pretrained fast bundle in assets/models/fast)")
     source = inspect.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", nargs="+", help="one or more reviews")
     source.add_argument("--file", help="a text file with one review per line")

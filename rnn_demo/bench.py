@@ -17,6 +17,9 @@ from keras import layers
 
 from rnn_demo import config as config_module
 from rnn_demo import data, inspect, text, training
+from rnn_demo.models import PRETRAINED_MODELS
+
+PRETRAINED = PRETRAINED_MODELS / "fast"
 
 TARGET_ACCURACY = 0.83
 
@@ -113,8 +116,6 @@ def _fmt(value, pattern: str) -> str:
 
 
 def run(budget_seconds: float = 15.0, presets=("fast", "seed"), limit_seconds: float = 180.0) -> dict:
-    from rnn_demo.__main__ import PRETRAINED
-
     tokenized = training.tokenize_splits(data.split(data.load_bundled(), seed=0))
     results = {"reference": bench_reference(tokenized, budget_seconds, limit_seconds)}
     for name in presets:

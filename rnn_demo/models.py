@@ -17,6 +17,7 @@ from keras import layers
 from rnn_demo.config import RunConfig
 from rnn_demo.text import Vocabulary
 
+PRETRAINED_MODELS = Path(__file__).resolve().parents[1] / "assets" / "models"  # bundles shipped with the app
 WEIGHTS_FILE = "model.weights.h5"
 CONFIG_FILE = "config.json"
 VOCAB_FILE = "vocab.json"

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from pathlib import Path
 
 import streamlit as st
 
 from rnn_demo import data, inspect, training
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import TrainingJob, TrainingSlots
-from rnn_demo.models import Bundle, load_bundle
+from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
 
-MODELS_FOLDER = Path(__file__).resolve().parents[1] / "assets" / "models"
 PRETRAINED = "pretrained model (fast preset)"
 PRETRAINED_COURSE = "pretrained course model (seed preset, 128 units)"
 PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "seed"}
@@ -29,7 +27,7 @@ _JOB_KEY = "training_job"
 @st.cache_resource(show_spinner="Loading the pretrained model…")
 def pretrained_bundle(preset: str = "fast") -> Bundle:
     """A bundle shipped in assets/models/<preset>, shared read-only by every session."""
-    return load_bundle(MODELS_FOLDER / preset)
+    return load_bundle(PRETRAINED_MODELS / preset)
 
 
 @st.cache_resource(show_spinner="Reading and tokenising the IMDb reviews (once per server)…", max_entries=4)

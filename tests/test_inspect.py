@@ -9,7 +9,7 @@ from keras import layers
 from rnn_demo import data, inspect, models, text, training
 from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
 
-PRETRAINED = Path(__file__).resolve().parents[1] / "assets" / "models" / "fast"
+MODELS = Path(__file__).resolve().parents[1] / "assets" / "models"
 CONFIG = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12), model=ModelConfig(embedding_dim=5, units=6),
                    train=TrainConfig(seed=2))
 REVIEWS = ["a good film with a good cast", "a bad film , a dull plot", "the story is great !", "the end was awful"]
@@ -124,11 +124,10 @@ def test_compare_a_minimal_pair(bundle):
 # ------------------------------------------------------------------------------------------- pretrained bundle
 
 
-@pytest.fixture(scope="module")
-def pretrained():
-    if not (PRETRAINED / models.CONFIG_FILE).is_file():
-        pytest.skip(f"no pretrained bundle at {PRETRAINED} yet (python -m rnn_demo train --out {PRETRAINED})")
-    return models.load_bundle(PRETRAINED)
+@pytest.fixture(scope="module", params=["fast", "seed"])
+def pretrained(request):
+    """The committed pretrained bundles: the app's default (fast) and the course's model (seed)."""
+    return models.load_bundle(MODELS / request.param)
 
 
 def test_pretrained_bundle_reaches_85_percent_on_its_test_split(pretrained):
