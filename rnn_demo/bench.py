@@ -28,12 +28,14 @@ class TimeToAccuracy(keras.callbacks.Callback):
     """Every `probe_seconds` of training, measure test accuracy (outside the clock); stop once both the target is
     reached and `budget_seconds` have passed, or at `limit_seconds`."""
 
-    def __init__(self, x_test, y_test, budget_seconds: float, limit_seconds: float, probe_seconds: float = 1.0):
+    def __init__(self, x_test, y_test, budget_seconds: float, limit_seconds: float, probe_seconds: float = 1.0,
+                 batch_size: int = 32):
         super().__init__()
+        self.batch_size, self.batches = batch_size, 0
         self.x_test, self.y_test = x_test, y_test
         self.budget, self.limit, self.probe = budget_seconds, limit_seconds, probe_seconds
         self.clock = 0.0
-        self.points: list[tuple[float, float]] = []  # (training seconds, test accuracy)
+        self.points: list[tuple[float, float, int]] = []  # (training seconds, test accuracy, reviews seen)
         self.accuracy_at_budget: float | None = None
 
     def on_train_begin(self, logs=None):
@@ -42,11 +44,12 @@ class TimeToAccuracy(keras.callbacks.Callback):
     def _measure(self) -> float:
         probabilities = self.model.predict(self.x_test, batch_size=1024, verbose=0)[:, 0]
         accuracy = float(np.mean((probabilities >= 0.5) == (self.y_test >= 0.5)))
-        self.points.append((self.clock, accuracy))
+        self.points.append((self.clock, accuracy, self.batches * self.batch_size))
         return accuracy
 
     def on_train_batch_end(self, batch, logs=None):
         self.clock += time.perf_counter() - self.resumed
+        self.batches += 1
         last_probe = self.points[-1][0] if self.points else 0.0
         if self.clock >= self.budget and self.accuracy_at_budget is None:
             self.accuracy_at_budget = self._measure()
@@ -62,7 +65,12 @@ class TimeToAccuracy(keras.callbacks.Callback):
 
     @property
     def time_to_target(self) -> float | None:
-        return next((seconds for seconds, accuracy in self.points if accuracy >= TARGET_ACCURACY), None)
+        return next((seconds for seconds, accuracy, _ in self.points if accuracy >= TARGET_ACCURACY), None)
+
+    @property
+    def reviews_to_target(self) -> int | None:
+        """Training reviews seen when the target was first measured: a count no busy machine can change."""
+        return next((seen for _, accuracy, seen in self.points if accuracy >= TARGET_ACCURACY), None)
 
 
 def _reference_model(vocab_size: int) -> keras.Model:
@@ -81,7 +89,7 @@ def bench_reference(tokenized: training.TokenizedSplits, budget: float, limit: f
     to_ids = lambda token_lists: [[vocab.id_of(t) for t in tokens] for tokens in token_lists]  # noqa: E731
     x_train = keras.utils.pad_sequences(to_ids(tokenized.train), maxlen=200)
     x_test = keras.utils.pad_sequences(to_ids(tokenized.test), maxlen=200)
-    probe = TimeToAccuracy(x_test, tokenized.test_labels, budget, limit, probe_seconds=2.0)
+    probe = TimeToAccuracy(x_test, tokenized.test_labels, budget, limit, batch_size=32)
     _reference_model(vocab.size).fit(x_train, tokenized.train_labels.astype(np.float32), batch_size=32, epochs=3,
                                      callbacks=[probe], verbose=0)
     return probe
@@ -90,7 +98,7 @@ def bench_reference(tokenized: training.TokenizedSplits, budget: float, limit: f
 def bench_preset(name: str, tokenized: training.TokenizedSplits, budget: float, limit: float) -> TimeToAccuracy:
     run = config_module.preset(name)  # trained exactly as a student's run of the preset
     encoded = training.encode_splits(run, tokenized)
-    probe = TimeToAccuracy(encoded.x_test, encoded.y_test, budget, limit, probe_seconds=1.0)
+    probe = TimeToAccuracy(encoded.x_test, encoded.y_test, budget, limit, batch_size=run.train.batch_size)
     training.train(run, encoded, extra_callbacks=[probe])
     return probe
 
@@ -123,15 +131,16 @@ def run(budget_seconds: float = 15.0, presets=("fast", "seed"), limit_seconds: f
     reference = results["reference"]
     print(f"\nIMDb, {len(tokenized.train):,} training / {len(tokenized.test):,} test reviews, "
           f"{budget_seconds:.0f} s budget, target {TARGET_ACCURACY:.0%}")
-    print(f"{'model':<11}{'time to 83%':>13}{'x reference':>13}{f'acc @ {budget_seconds:.0f}s':>11}"
+    print(f"{'model':<11}{'time to 83%':>13}{'x reference':>13}{'reviews seen':>14}{f'acc @ {budget_seconds:.0f}s':>11}"
           f"{'x reference':>13}{'best acc':>10}")
     for name, probe in results.items():
         ratio_time = (probe.time_to_target / reference.time_to_target
                       if probe.time_to_target and reference.time_to_target else None)
         ratio_acc = (probe.accuracy_at_budget / reference.accuracy_at_budget
                      if probe.accuracy_at_budget and reference.accuracy_at_budget else None)
-        best = max(accuracy for _, accuracy in probe.points) if probe.points else None
+        best = max(accuracy for _, accuracy, _ in probe.points) if probe.points else None
         print(f"{name:<11}{_fmt(probe.time_to_target, '{:.1f} s'):>13}{_fmt(ratio_time, '{:.2f}'):>13}"
+              f"{_fmt(probe.reviews_to_target, '{:,}'):>14}"
               f"{_fmt(probe.accuracy_at_budget, '{:.3f}'):>11}{_fmt(ratio_acc, '{:.2f}'):>13}"
               f"{_fmt(best, '{:.3f}'):>10}")
     latency = inspect_latency(PRETRAINED)

@@ -28,14 +28,16 @@ def _model():
 def test_probe_records_test_accuracy_and_stops_once_target_and_budget_are_known():
     x_train, y_train = _tiny_task(512, seed=0)
     x_test, y_test = _tiny_task(256, seed=1)
-    probe = bench.TimeToAccuracy(x_test, y_test, budget_seconds=0.0, limit_seconds=600, probe_seconds=0.0)
+    probe = bench.TimeToAccuracy(x_test, y_test, budget_seconds=0.0, limit_seconds=600, probe_seconds=0.0,
+                                 batch_size=16)
     history = _model().fit(x_train, y_train, batch_size=16, epochs=30, callbacks=[probe], verbose=0)
-    clocks = [seconds for seconds, _ in probe.points]
-    assert clocks == sorted(clocks) and all(0 <= accuracy <= 1 for _, accuracy in probe.points)
+    clocks = [seconds for seconds, _, _ in probe.points]
+    assert clocks == sorted(clocks) and all(0 <= accuracy <= 1 for _, accuracy, _ in probe.points)
     assert probe.accuracy_at_budget is not None  # a zero budget is measured at the first batch
     assert probe.time_to_target is not None, "the tiny task should reach 83% test accuracy"
-    first_hit = next(accuracy for _, accuracy in probe.points if accuracy >= bench.TARGET_ACCURACY)
+    first_hit = next(accuracy for _, accuracy, _ in probe.points if accuracy >= bench.TARGET_ACCURACY)
     assert first_hit >= bench.TARGET_ACCURACY
+    assert probe.reviews_to_target % 16 == 0 and 0 < probe.reviews_to_target <= 30 * 512
     assert len(history.history["loss"]) < 30  # it stopped as soon as both numbers were known
 
 
