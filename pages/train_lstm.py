@@ -66,8 +66,9 @@ def live_progress():
         return
     event = job.latest
     if job.status == "waiting":
+        capacity = ui.training_slots().capacity
         st.warning(f"Waiting for a free training slot: you are number {job.queue_position or 1} in the queue "
-                   f"({ui.training_slots().capacity} trainings may run at once on this server).")
+                   f"(this server trains at most {capacity} model{'s' if capacity != 1 else ''} at once).")
     elif job.status == "running" and event is None:
         st.info("Preparing the reviews and building the model…")
     elif job.status == "running":

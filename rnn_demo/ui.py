@@ -24,6 +24,19 @@ MINE = "my trained model"
 _JOB_KEY = "training_job"
 
 
+def _keep_keras_state_between_script_runs() -> None:
+    """Streamlit calls keras.backend.clear_session() after every script run (a guard against leaks in single-user
+    apps). Here other sessions train at the same time, and the Train page refreshes twice a second: each call would
+    reset Keras' global state and TensorFlow's kernel caches under their running fits and force a full garbage
+    collection, stalling training for many seconds. Models here are built per job and freed with the job."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    script_runner._clean_problem_modules = lambda: None
+
+
+_keep_keras_state_between_script_runs()
+
+
 @st.cache_resource(show_spinner="Loading the pretrained model…")
 def pretrained_bundle(preset: str = "fast") -> Bundle:
     """A bundle shipped in assets/models/<preset>, shared read-only by every session."""
