@@ -154,7 +154,6 @@ def test_seed_is_checked():
     ("one_to_many", 1, 4, [0], [0, 1, 2, 3]),
     ("many_to_one", 5, 1, [0, 1, 2, 3, 4], [4]),
     ("many_to_many_synced", 3, 3, [0, 1, 2], [0, 1, 2]),
-    ("encoder_decoder", 3, 2, [0, 1, 2], [3, 4]),
 ])
 def test_unrolled_steps(setup, n_in, n_out, inputs_at, outputs_at):
     steps = unrolled_steps(setup, [f"x{i}" for i in range(n_in)], [f"y{i}" for i in range(n_out)])
@@ -162,6 +161,13 @@ def test_unrolled_steps(setup, n_in, n_out, inputs_at, outputs_at):
     assert [i for i, s in enumerate(steps) if s.has_output] == outputs_at
     assert [s.input_label for s in steps if s.has_input] == [f"x{i}" for i in range(n_in)]
     assert [s.output_label for s in steps if s.has_output] == [f"y{i}" for i in range(n_out)]
+
+
+def test_encoder_decoder_steps_read_everything_then_feed_each_output_back():
+    steps = unrolled_steps("encoder_decoder", ["x0", "x1", "x2"], ["y0", "y1"])
+    assert [(s.has_input, s.has_output) for s in steps] == [(True, False)] * 3 + [(True, True)] * 2
+    assert [s.input_label for s in steps] == ["x0", "x1", "x2", "<start>", "y0"]  # the decoder reads its last output
+    assert [s.output_label for s in steps if s.has_output] == ["y0", "y1"]
 
 
 def test_unrolled_steps_rejects_shapes_that_do_not_fit():
@@ -184,7 +190,8 @@ def test_diagram_draws_one_column_per_step_and_greys_unused_boxes():
     assert len(boxes) == 6 * 3  # 6 steps x (X_t, S_t, Y_t)
     used_inputs = sorted(x for x, y, used in boxes if y == 0.0 and used)
     used_outputs = sorted(x for x, y, used in boxes if y > 2 and used)
-    assert len(used_inputs) == 2 and len(used_outputs) == 4 and max(used_inputs) < min(used_outputs)
+    assert len(used_inputs) == 6 and len(used_outputs) == 4  # the decoder reads <start>, then its own outputs
+    assert sorted(x for x, y, used in boxes if y > 2 and not used) == used_inputs[:2]  # the encoder writes nothing
     texts = [a.text for a in figure.layout.annotations]
     assert sum("W<sub>s</sub>" in t for t in texts) == 5 and "<i>hundred</i>" in texts
 

@@ -100,7 +100,7 @@ def unrolled_steps(setup: str, inputs: list[str], outputs: list[str]) -> list[St
     """The steps of `setup` unrolled over the current example: `inputs` label the X_t, `outputs` label the Y_t.
 
     one_to_one and one_to_many take one input; many_to_one gives one output; the synced set-up pairs them step by
-    step; the encoder-decoder reads every input first, then writes every output."""
+    step; the encoder-decoder reads every input first, then writes every output, each fed back as the next input."""
     check_choice("setup", setup, SETUPS)
     if setup in ("one_to_one", "one_to_many") and len(inputs) != 1:
         raise ValueError(f"{setup} takes exactly one input, got {len(inputs)}.")
@@ -119,4 +119,6 @@ def unrolled_steps(setup: str, inputs: list[str], outputs: list[str]) -> list[St
         return [Step(True, t == last, x, outputs[0] if t == last else "") for t, x in enumerate(inputs)]
     if setup == "many_to_many_synced":
         return [Step(True, True, x, y) for x, y in zip(inputs, outputs)]
-    return [Step(True, False, x) for x in inputs] + [Step(False, True, "", y) for y in outputs]
+    # The decoder's input at each step is the token it wrote the step before, starting from <start>.
+    fed_back = ["<start>", *outputs[:-1]]
+    return [Step(True, False, x) for x in inputs] + [Step(True, True, x, y) for x, y in zip(fed_back, outputs)]
