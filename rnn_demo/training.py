@@ -85,7 +85,7 @@ class _ProgressCallback(keras.callbacks.Callback):
         elapsed = time.perf_counter() - self.started
         done = (self.epoch - 1) * self.batches_per_epoch + batch
         total = self.config.train.epochs * self.batches_per_epoch
-        samples = min(done * self.config.train.batch_size, 10**12)
+        samples = done * self.config.train.batch_size
         return TrainingEvent(
             kind=kind, epoch=self.epoch, epochs=self.config.train.epochs, batch=batch,
             batches_per_epoch=self.batches_per_epoch, loss=float(logs.get("loss", np.nan)),
