@@ -6,11 +6,16 @@ import html
 
 import plotly.graph_objects as go
 
-POSITIVE = "#1a9850"
-NEGATIVE = "#d73027"
+# One colour language for the whole app, safe for colour-blind students (no red-versus-green contrast anywhere):
+# Okabe-Ito blue and vermillion for sentiment, a sequential scale for gates, other diverging scales for values.
+POSITIVE = "#0072B2"  # positive sentiment, everywhere
+NEGATIVE = "#D55E00"  # negative sentiment, everywhere
+SENTIMENT_SCALE = [[0.0, NEGATIVE], [0.5, "#f7f7f7"], [1.0, POSITIVE]]  # P(positive) from 0 to 1
 UNKNOWN_COLOR = "#8c510a"
-GATE_SCALE = "Viridis"  # gates live in [0, 1]
-STATE_SCALE = "RdBu"  # states and candidates live in [-1, 1] (cell states may go beyond)
+GATE_SCALE = "Viridis"  # gates live in [0, 1]: 0 = closed (dark), 1 = open (yellow)
+STATE_SCALE = "BrBG"  # states and candidates live in [-1, 1] (cell states may go beyond): brown < 0 < teal
+DIFFERENCE_SCALE = "PRGn"  # a change (B minus A, or what-if minus original): purple < 0 < green
+FONT_SIZE = 14  # the smallest text any figure may show (projector rule: nothing under 14 px)
 
 
 def safe(label: str) -> str:
