@@ -23,20 +23,15 @@ EXAMPLES = {
 }
 
 st.title("Inspect the LSTM, word by word")
-models = list(ui.PRETRAINED_PRESETS) + ([ui.MINE] if ui.my_bundle() is not None else [])
 left, right = st.columns([2, 1])
-model_name = right.radio("Model", models, key="inspect_model", help="Train your own on the Train page.")
-if model_name == ui.MINE:
-    bundle = ui.my_bundle()
-    epochs = len(bundle.snapshots)
-    if epochs > 1:
-        epoch = right.slider("Show the model after epoch", 1, epochs, epochs, key="inspect_epoch")
-        bundle = ui.bundle_at_epoch(bundle, epoch)
-else:
-    try:
-        bundle = ui.pretrained_bundle(ui.PRETRAINED_PRESETS[model_name])
-    except ValueError as error:
-        ui.show_error_and_stop(f"The pretrained model cannot be loaded: {error}")
+model_name = right.radio("Model", ui.model_names(), key="inspect_model", help="Train your own on the Train page.")
+try:
+    bundle = ui.bundle_named(model_name)
+except ValueError as error:
+    ui.show_error_and_stop(f"The model cannot be loaded: {error}")
+if model_name == ui.MINE and (epochs := len(bundle.snapshots)) > 1:
+    epoch = right.slider("Show the model after epoch", 1, epochs, epochs, key="inspect_epoch")
+    bundle = ui.bundle_at_epoch(bundle, epoch)
 accuracy = (f"test accuracy {bundle.metrics['test_accuracy']:.1%}" if "test_accuracy" in bundle.metrics else
             f"validation accuracy after epoch {bundle.metrics['epoch']}: {bundle.metrics.get('val_accuracy', 0):.1%}")
 right.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "

@@ -96,6 +96,20 @@ def my_bundle() -> Bundle | None:
     return job.bundle if job is not None and job.bundle is not None else None
 
 
+def model_names() -> list[str]:
+    """The models a student can inspect, by display name: the pretrained ones, then their own trained model."""
+    return list(PRETRAINED_PRESETS) + ([MINE] if my_bundle() is not None else [])
+
+
+def bundle_named(name: str) -> Bundle:
+    """The model behind a display name from `model_names()`; ValueError if it is not (or no longer) available."""
+    if name in PRETRAINED_PRESETS:
+        return pretrained_bundle(PRETRAINED_PRESETS[name])
+    if name == MINE and (bundle := my_bundle()) is not None:
+        return bundle
+    raise ValueError(f"no model named {name!r} in this session; choose one of: {', '.join(model_names())}.")
+
+
 def bundle_at_epoch(bundle: Bundle, epoch: int) -> Bundle:
     """The user's model as it was after `epoch`, rebuilt once per session and epoch."""
     cache = st.session_state.setdefault("epoch_bundles", {})
