@@ -5,6 +5,7 @@ import streamlit as st
 from rnn_demo import ui
 from rnn_demo.config import PRESETS, preset
 from rnn_demo.figures.training import confusion_figure, training_curves
+from rnn_demo.jobs import JobStatus
 from rnn_demo.models import summary_rows
 
 ui.use_app_navigation()
@@ -16,7 +17,7 @@ st.caption("Embedding → LSTM → Dense(1, sigmoid), trained on the 25,000 labe
 with st.expander("What happens when you press Start?"):
     st.markdown(
         "1. Each review becomes word ids (the *vocabulary size* most common words; others become *unknown*), cut or "
-        "padded to **MaxLen** words. Padding goes at the front and is masked, so it cannot wash out the memory.\n"
+        "padded to **MaxLen** words. Padding goes at the front, so the LSTM reads the padding first and the review last: its final state comes right after the last real word (the padding is not masked; the LSTM reads it too).\n"
         "2. The **embedding** turns each id into a vector; the **LSTM** reads the vectors one by one, updating its cell "
         "state (current memory) and hidden state (overall memory); the **Dense** layer turns the last hidden state "
         "into P(positive).\n"
@@ -58,44 +59,22 @@ if start:
         ui.show_error_and_stop(f"Training cannot start: {error}")
 
 
-def live_progress():
-    """Progress, curves and the Stop button; redrawn every half second while training runs."""
-    job = ui.current_job()
-    if job is None:
-        st.info("Choose settings and press **Start training**. The `fast` preset learns in about 15 s.")
-        return
-    event = job.latest
-    if job.status == "waiting":
-        capacity = ui.training_slots().capacity
-        st.warning(f"Waiting for a free training slot: you are number {job.queue_position or 1} in the queue "
-                   f"(this server trains at most {capacity} model{'s' if capacity != 1 else ''} at once).")
-    elif job.status == "running" and event is None:
-        st.info("Preparing the reviews and building the model…")
-    elif job.status == "running":
-        st.progress(event.fraction_done, text=f"epoch {event.epoch}/{event.epochs}, batch {event.batch}/"
-                    f"{event.batches_per_epoch} · {event.samples_per_second:,.0f} reviews/s · "
-                    f"{event.elapsed:.0f} s elapsed · about {event.eta:.0f} s to go")
-    if not job.finished:
-        st.button("Stop", key="train_stop", on_click=job.request_stop, help="Ends training after the current batch "
-                  "and keeps the model as it is now.")
+def curves(job) -> None:
     if job.events:
         st.plotly_chart(training_curves(job.events), key="train_curves")
-    if job.finished and st.session_state.get("shown_job") != job.job_id:
-        st.session_state["shown_job"] = job.job_id
-        st.rerun(scope="app")  # redraw the whole page once, with the results below
 
 
-job = ui.current_job()
-st.fragment(live_progress, run_every=0.5 if job is not None and not job.finished else None)()
+job = ui.job_panel(ui.TRAINING_JOB, "Choose settings and press **Start training**. The `fast` preset learns in about "
+                   "15 s.", draw=curves)
 
 if job is not None and job.finished:
-    if job.status == "failed":
+    if job.status is JobStatus.FAILED:
         st.error(job.error)
-    elif job.status == "cancelled":
+    elif job.status is JobStatus.CANCELLED:
         st.info("Training was cancelled before it started.")
     else:
-        metrics = job.bundle.metrics
-        st.success(("Stopped early: the model keeps what it learned so far. " if job.status == "stopped" else "")
+        metrics = job.result.metrics
+        st.success(("Stopped early: the model keeps what it learned so far. " if job.status is JobStatus.STOPPED else "")
                    + "Open **Inspect** to see what your model does with a review.")
         first, second, third = st.columns(3)
         first.metric("Test accuracy", f"{metrics['test_accuracy']:.1%}", help=f"on {metrics['test_reviews']:,} "
@@ -106,8 +85,8 @@ if job is not None and job.finished:
         left.subheader("Confusion matrix (test reviews)")
         left.plotly_chart(confusion_figure(metrics["confusion"]), key="train_confusion")
         right.subheader("Model summary")
-        right.dataframe(summary_rows(job.bundle.model), hide_index=True, key="train_summary",
+        right.dataframe(summary_rows(job.result.model), hide_index=True, key="train_summary",
                         column_config={"Param #": st.column_config.NumberColumn(format="localized")})
-        total = sum(row["Param #"] for row in summary_rows(job.bundle.model))
+        total = sum(row["Param #"] for row in summary_rows(job.result.model))
         right.caption(f"Total parameters: {total:,}. The embedding holds one vector per vocabulary word; the LSTM's "
                       "4 gates each have input, recurrent and bias weights: 4 × (embedding + units + 1) × units.")

@@ -16,19 +16,22 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def _progress_printer():
-    """A one-line terminal progress bar fed by TrainingEvents."""
+    """A one-line terminal progress bar fed by rnn_demo.jobs.Progress events."""
+    from rnn_demo.jobs import ProgressKind
 
     def show(event) -> None:
-        width = 30
+        if event.kind not in (ProgressKind.STEP, ProgressKind.EPOCH):
+            return
+        width, metrics = 30, event.metrics
         filled = int(width * event.fraction_done)
+        eta = "ETA    ?" if event.eta is None else f"ETA {event.eta:4.0f}s"
         line = (f"\repoch {event.epoch}/{event.epochs} [{'#' * filled}{'.' * (width - filled)}] "
-                f"loss {event.loss:.3f} acc {event.accuracy:.3f} {event.samples_per_second:,.0f} reviews/s "
-                f"ETA {event.eta:4.0f}s")
-        if event.kind == "epoch":
-            line += f" | val acc {event.val_accuracy:.3f}\n"
-        if event.kind in ("batch", "epoch"):
-            sys.stderr.write(line)
-            sys.stderr.flush()
+                f"loss {metrics.get('loss', float('nan')):.3f} acc {metrics.get('accuracy', float('nan')):.3f} "
+                f"{event.samples_per_second:,.0f} reviews/s {eta}")
+        if event.kind is ProgressKind.EPOCH:
+            line += f" | val acc {metrics.get('val_accuracy', float('nan')):.3f}\n"
+        sys.stderr.write(line)
+        sys.stderr.flush()
 
     return show
 

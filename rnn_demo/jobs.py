@@ -1,23 +1,70 @@
-"""Training jobs that run in a background thread, and the server-wide limit on how many run at once.
+"""The one path every live training in the app takes: a `Job` that waits in a visible queue, runs in a background
+thread, reports `Progress`, stops on request and belongs to one user's session.
 
-A `TrainingJob` belongs to one user's session: it waits for a free slot in the shared `TrainingSlots`, trains, and
-records every progress event, so a page can redraw the progress at any time. It stops on request, and by itself
-when `is_wanted()` turns False (its user closed the tab), so no fit burns CPU for nobody. Pure Python, no Streamlit.
+A job runs `work(on_event, should_stop)`: any function that calls `on_event(Progress(...))` as it goes, checks
+`should_stop()` between steps, and returns its result (also when stopped early, so a partial model is kept). This
+module knows nothing of IMDb, Keras or the app's settings; `rnn_demo.progress.KerasProgress` turns a Keras fit into
+these events. Pure Python, no Streamlit.
 """
 
 from __future__ import annotations
 
+import enum
 import itertools
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable
-
-from rnn_demo.config import RunConfig
-from rnn_demo.models import Bundle
-from rnn_demo.training import TrainingEvent, train
+from typing import Any, Callable, Mapping
 
 _job_numbers = itertools.count(1)
+
+
+class JobStatus(enum.Enum):
+    WAITING = "waiting"  # queued for a free slot
+    RUNNING = "running"
+    DONE = "done"  # the work ran to its end
+    STOPPED = "stopped"  # stopped on request (or its owner left); the partial result is kept
+    FAILED = "failed"  # the work raised; `Job.error` says why
+    CANCELLED = "cancelled"  # stopped while still waiting: it never ran
+
+    @property
+    def finished(self) -> bool:
+        return self not in (JobStatus.WAITING, JobStatus.RUNNING)
+
+
+class ProgressKind(enum.Enum):
+    STEP = "step"  # after a gradient step (a batch)
+    EPOCH = "epoch"  # after a pass over the training data, with validation metrics if there are any
+    DONE = "done"  # the last event of a run that ran to its end
+    STOPPED = "stopped"  # the last event of a run that was stopped early
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report of any training. Steps and epochs count from 1; `step` counts across epochs."""
+
+    kind: ProgressKind
+    step: int  # gradient steps done so far, in all epochs
+    steps_per_epoch: int
+    epoch: int  # the epoch this step belongs to
+    epochs: int
+    elapsed: float  # seconds since training started (model building and data loading excluded)
+    samples_per_second: float
+    eta: float | None  # estimated seconds still to go; None until a few steps have been timed
+    metrics: Mapping[str, float] = field(default_factory=dict)  # e.g. loss, accuracy, val_loss, val_accuracy
+
+    @property
+    def total_steps(self) -> int:
+        return self.epochs * self.steps_per_epoch
+
+    @property
+    def step_in_epoch(self) -> int:
+        return self.step - (self.epoch - 1) * self.steps_per_epoch
+
+    @property
+    def fraction_done(self) -> float:
+        return min(1.0, self.step / max(1, self.total_steps))
 
 
 class TrainingSlots:
@@ -61,44 +108,69 @@ class TrainingSlots:
         with self._condition:
             return len(self._running)
 
+    @property
+    def waiting(self) -> int:
+        with self._condition:
+            return len(self._waiting)
 
-@dataclass
-class TrainingJob:
-    """One user's training run. status: waiting -> running -> done | stopped | failed | cancelled."""
 
-    config: RunConfig
-    load_data: Callable[[], object]  # returns the (tokenized) splits; called inside the thread
+Work = Callable[[Callable[[Progress], None], Callable[[], bool]], Any]
+
+
+@dataclass(eq=False)
+class Job:
+    """One user's live training: `work(on_event, should_stop)` run in a background thread once a slot is free.
+
+    The job stops when asked (`request_stop`), and by itself when its owner has been gone for longer than
+    `grace_seconds` (`is_connected()` False all that time): a Wi-Fi blip or a closed laptop lid that comes back in
+    time loses nothing, while a closed tab stops costing CPU."""
+
+    work: Work
     slots: TrainingSlots
-    is_wanted: Callable[[], bool] = lambda: True  # False once the owner's session is gone
+    name: str = "training"  # what is trained, for messages ("IMDb sentiment LSTM", "one-to-many wave")
+    is_connected: Callable[[], bool] = lambda: True  # False while the owner's browser session is disconnected
+    grace_seconds: float = 120.0  # how long an owner may be disconnected before the job stops
+    clock: Callable[[], float] = time.monotonic
     job_id: int = field(default_factory=lambda: next(_job_numbers))
-    status: str = "waiting"
-    events: list[TrainingEvent] = field(default_factory=list)
-    bundle: Bundle | None = None
+    status: JobStatus = JobStatus.WAITING
+    events: list[Progress] = field(default_factory=list)
+    result: Any = None
     error: str | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _gone_since: float | None = None
     _thread: threading.Thread | None = None
 
-    def start(self) -> "TrainingJob":
-        self._thread = threading.Thread(target=self._run, name=f"training-job-{self.job_id}", daemon=True)
+    def start(self) -> "Job":
+        self._thread = threading.Thread(target=self._run, name=f"job-{self.job_id}", daemon=True)
         self._thread.start()
         return self
 
     def request_stop(self) -> None:
         self._stop.set()
 
-    def _should_stop(self) -> bool:
-        return self._stop.is_set() or not self.is_wanted()
+    def should_stop(self) -> bool:
+        """True once a stop was requested or the owner has been gone for longer than the grace period."""
+        if self._stop.is_set():
+            return True
+        if self.is_connected():
+            self._gone_since = None
+        elif self._gone_since is None:
+            self._gone_since = self.clock()
+        elif self.clock() - self._gone_since > self.grace_seconds:
+            self._stop.set()
+            return True
+        return False
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "stopped", "failed", "cancelled")
+        return self.status.finished
 
     @property
     def queue_position(self) -> int | None:
-        return self.slots.position(self.job_id) if self.status == "waiting" else None
+        return self.slots.position(self.job_id) if self.status is JobStatus.WAITING else None
 
     @property
-    def latest(self) -> TrainingEvent | None:
+    def latest(self) -> Progress | None:
         return self.events[-1] if self.events else None
 
     def join(self, timeout: float | None = None) -> None:
@@ -106,18 +178,17 @@ class TrainingJob:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        if not self.slots.acquire(self.job_id, give_up=self._should_stop):
-            self.status = "cancelled"
+        if not self.slots.acquire(self.job_id, give_up=self.should_stop):
+            self.status = JobStatus.CANCELLED
             return
         try:
-            self.status = "running"
-            data = self.load_data()
-            self.bundle = train(self.config, data, on_event=self.events.append, should_stop=self._should_stop)
-            self.status = "stopped" if self.bundle.metrics["stopped_early"] else "done"
+            self.status = JobStatus.RUNNING
+            self.result = self.work(self.events.append, self.should_stop)
+            self.status = JobStatus.STOPPED if self._stop.is_set() else JobStatus.DONE
         except ValueError as error:  # bad settings for this data, e.g. a vocabulary larger than the reviews hold
-            self.error, self.status = str(error), "failed"
+            self.error, self.status = str(error), JobStatus.FAILED
         except Exception as error:  # noqa: BLE001 - the student gets a message, the log gets the traceback
             traceback.print_exc()
-            self.error, self.status = f"training failed: {type(error).__name__}: {error}", "failed"
+            self.error, self.status = f"{self.name} failed: {type(error).__name__}: {error}", JobStatus.FAILED
         finally:
             self.slots.release(self.job_id)

@@ -1,7 +1,7 @@
 """Training the sentiment classifier with live progress events and a stop flag; no Streamlit here.
 
 `train(config, splits, on_event, should_stop)` builds the vocabulary from the training reviews, fits the model and
-emits plain `TrainingEvent`s after every batch and epoch. A stop request ends training after the current batch and
+emits `rnn_demo.jobs.Progress` events after every batch and epoch (through the app's one Keras callback). A stop request ends training after the current batch and
 still returns a usable bundle, evaluated on the test split.
 """
 
@@ -18,30 +18,9 @@ import tensorflow as tf
 from rnn_demo import text
 from rnn_demo.config import RunConfig
 from rnn_demo.data import Splits
+from rnn_demo.jobs import Progress
 from rnn_demo.models import Bundle, build_classifier, compile_classifier
-
-
-@dataclass(frozen=True)
-class TrainingEvent:
-    """One progress report. kind: "batch", "epoch", "done" or "stopped"; epochs and batches count from 1."""
-
-    kind: str
-    epoch: int
-    epochs: int
-    batch: int
-    batches_per_epoch: int
-    loss: float
-    accuracy: float
-    samples_per_second: float
-    elapsed: float  # seconds since the first batch started
-    eta: float  # estimated seconds still to go
-    val_loss: float | None = None
-    val_accuracy: float | None = None
-
-    @property
-    def fraction_done(self) -> float:
-        return min(1.0, ((self.epoch - 1) * self.batches_per_epoch + self.batch)
-                   / (self.epochs * self.batches_per_epoch))
+from rnn_demo.progress import KerasProgress
 
 
 @dataclass(frozen=True)
@@ -66,53 +45,6 @@ def encode_tokens(tokenized: list[list[str]], vocab: text.Vocabulary, config: Ru
     """Token lists -> (n, maxlen) ids, pre-padded."""
     rows = [[vocab.id_of(token) for token in tokens] for tokens in tokenized]
     return text.pad_rows(rows, config.text.maxlen, config.text.truncating)
-
-
-class _ProgressCallback(keras.callbacks.Callback):
-    """Turns Keras' callback hooks into TrainingEvents, checks the stop flag after every batch, keeps snapshots."""
-
-    def __init__(self, config: RunConfig, batches_per_epoch: int, validation, on_event, should_stop):
-        super().__init__()
-        self.config, self.batches_per_epoch, self.validation = config, batches_per_epoch, validation
-        self.on_event, self.should_stop = on_event, should_stop
-        self.snapshots: list[list[np.ndarray]] = []
-        self.history: list[dict] = []
-        self.stopped = False
-        self.started = time.perf_counter()
-        self.epoch = 1
-
-    def _event(self, kind, batch, logs, **extra) -> TrainingEvent:
-        elapsed = time.perf_counter() - self.started
-        done = (self.epoch - 1) * self.batches_per_epoch + batch
-        total = self.config.train.epochs * self.batches_per_epoch
-        samples = done * self.config.train.batch_size
-        return TrainingEvent(
-            kind=kind, epoch=self.epoch, epochs=self.config.train.epochs, batch=batch,
-            batches_per_epoch=self.batches_per_epoch, loss=float(logs.get("loss", np.nan)),
-            accuracy=float(logs.get("accuracy", np.nan)), samples_per_second=samples / max(elapsed, 1e-9),
-            elapsed=elapsed, eta=0.0 if kind != "batch" else elapsed / max(done, 1) * (total - done), **extra)
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch + 1
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.on_event(self._event("batch", batch + 1, logs or {}))
-        if self.should_stop():
-            self.stopped = True
-            self.model.stop_training = True
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        if self.stopped:
-            return  # a stop skips the validation pass, so it takes effect at once
-        val_loss, val_accuracy = self.model.evaluate(*self.validation, batch_size=512, verbose=0)
-        if self.config.train.snapshot_every_epoch:
-            self.snapshots.append(self.model.get_weights())
-        self.history.append({"epoch": self.epoch, "loss": float(logs.get("loss", np.nan)),
-                             "accuracy": float(logs.get("accuracy", np.nan)),
-                             "val_loss": float(val_loss), "val_accuracy": float(val_accuracy)})
-        self.on_event(self._event("epoch", self.batches_per_epoch, logs, val_loss=float(val_loss),
-                                  val_accuracy=float(val_accuracy)))
 
 
 def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict:
@@ -152,7 +84,7 @@ def encode_splits(config: RunConfig, data: Splits | TokenizedSplits) -> EncodedS
 
 
 def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
-          on_event: Callable[[TrainingEvent], None] | None = None,
+          on_event: Callable[[Progress], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
           extra_callbacks: list[keras.callbacks.Callback] = ()) -> Bundle:
     """Fit a fresh classifier for `config` on the training split; returns a bundle with test-split metrics."""
@@ -170,8 +102,9 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     # Equal-sized batches: a smaller last batch would make TensorFlow trace the training step a second time.
     drop_remainder = len(encoded.x_train) >= config.train.batch_size
     batches = batches.batch(config.train.batch_size, drop_remainder=drop_remainder)
-    progress = _ProgressCallback(config, batches_per_epoch, (encoded.x_validation, encoded.y_validation),
-                                 on_event, should_stop)
+    progress = KerasProgress(on_event, should_stop, epochs=config.train.epochs, steps_per_epoch=batches_per_epoch,
+                             batch_size=config.train.batch_size, validation=(encoded.x_validation, encoded.y_validation),
+                             keep_snapshots=config.train.snapshot_every_epoch)
     model.fit(batches, epochs=config.train.epochs, callbacks=[progress, *extra_callbacks], verbose=0, shuffle=False)
     train_seconds = time.perf_counter() - progress.started
 
@@ -182,5 +115,4 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
         "train_reviews": int(len(encoded.x_train)), "train_seconds": round(train_seconds, 2),
         "epochs_completed": len(progress.history), "stopped_early": progress.stopped, "history": progress.history,
     }
-    on_event(progress._event("stopped" if progress.stopped else "done", progress.batches_per_epoch, {}))
     return Bundle(config, encoded.vocab, model, metrics, progress.snapshots)

@@ -14,14 +14,14 @@ import streamlit as st
 
 from rnn_demo import data, inspect, training
 from rnn_demo.config import RunConfig
-from rnn_demo.jobs import TrainingJob, TrainingSlots
+from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
 
 PRETRAINED = "pretrained model (fast preset)"
 PRETRAINED_COURSE = "pretrained course model (seed preset, 128 units)"
 PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "seed"}
 MINE = "my trained model"
-_JOB_KEY = "training_job"
+TRAINING_JOB = "training_job"  # the session-job key of the IMDb training
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -55,8 +55,8 @@ def training_slots() -> TrainingSlots:
     return TrainingSlots(int(os.environ.get("RNN_DEMO_MAX_TRAININGS", os.cpu_count() or 1)))
 
 
-def _session_alive_check():
-    """A function telling whether this browser session is still connected (True where that cannot be known)."""
+def _session_connected_check():
+    """A function telling whether this browser session is connected now (True where that cannot be known)."""
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -65,35 +65,97 @@ def _session_alive_check():
         return lambda: True
     session_id = context.session_id
 
-    def is_alive() -> bool:
+    def is_connected() -> bool:
         try:
             return bool(Runtime.instance().is_active_session(session_id))
         except RuntimeError:  # the runtime is gone (server stopping, or between AppTest runs): cannot tell
             return True
 
-    return is_alive
+    return is_connected
 
 
-def start_training(config: RunConfig, source: str = "bundled") -> TrainingJob:
-    """Start this user's training in the background (stopping any earlier one of theirs)."""
-    config.validate()
-    if (previous := current_job()) is not None and not previous.finished:
+def disconnect_grace_seconds() -> float:
+    """How long a training outlives its owner's lost connection: as long as Streamlit keeps a disconnected session
+    for it to come back to (server.disconnectedSessionTTL, 120 s by default). A Wi-Fi blip or a laptop lid closed
+    for a minute reconnects to the same session and finds its training still running; after that the session itself
+    may be gone, and with it anyone to show the result to."""
+    return float(st.get_option("server.disconnectedSessionTTL"))
+
+
+def start_job(key: str, work, name: str) -> Job:
+    """Queue `work(on_event, should_stop)` as this session's job under `key` (stopping an earlier one there)."""
+    jobs = st.session_state.setdefault("jobs", {})
+    if (previous := jobs.get(key)) is not None and not previous.finished:
         previous.request_stop()
+    job = Job(work, training_slots(), name=name, is_connected=_session_connected_check(),
+              grace_seconds=disconnect_grace_seconds())
+    jobs[key] = job.start()
+    return job
+
+
+def session_job(key: str) -> Job | None:
+    """This session's latest job under `key`, running or finished, or None."""
+    return st.session_state.get("jobs", {}).get(key)
+
+
+def _describe_progress(event) -> str:
+    eta = "estimating the time left" if event.eta is None else f"about {event.eta:.0f} s to go"
+    epoch = f"epoch {event.epoch}/{event.epochs}, " if event.epochs > 1 else ""
+    return (f"{epoch}step {event.step_in_epoch}/{event.steps_per_epoch} · {event.samples_per_second:,.0f} examples/s"
+            f" · {event.elapsed:.0f} s elapsed · {eta}")
+
+
+def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
+    """This session's job under `key`: its place in the queue, a progress bar, Stop, and `draw(job)` (e.g. live
+    curves), redrawn twice a second while it runs; the whole page reruns once when it finishes."""
+
+    def panel() -> None:
+        job = session_job(key)
+        if job is None:
+            st.info(idle_message)
+            return
+        event = job.latest
+        if job.status is JobStatus.WAITING:
+            slots = training_slots()
+            st.warning(f"Waiting for a free training slot: you are number {job.queue_position or 1} in the queue "
+                       f"({slots.running} of {slots.capacity} slots busy on this server).", icon=":material/hourglass:")
+        elif job.status is JobStatus.RUNNING:
+            if event is None:
+                st.info(f"Preparing the {job.name}…")
+            else:
+                st.progress(event.fraction_done, text=_describe_progress(event))
+        if not job.finished:
+            st.button("Stop", key=f"{key}_stop", on_click=job.request_stop,
+                      help="Ends training after the current step and keeps the model as it is now.")
+        if draw is not None:
+            draw(job)
+        if job.finished and st.session_state.get(f"{key}_shown") != job.job_id:
+            st.session_state[f"{key}_shown"] = job.job_id
+            st.rerun(scope="app")  # redraw the whole page once, with the results
+
+    job = session_job(key)
+    st.fragment(panel, run_every=0.5 if job is not None and not job.finished else None)()
+    return session_job(key)
+
+
+def start_training(config: RunConfig, source: str = "bundled") -> Job:
+    """Start this user's IMDb training in the background (stopping any earlier one of theirs)."""
+    config.validate()
     tokenized = tokenized_imdb(config.train.seed, config.train.subset, source)
-    job = TrainingJob(config, load_data=lambda: tokenized, slots=training_slots(), is_wanted=_session_alive_check())
-    st.session_state[_JOB_KEY] = job.start()
+    job = start_job(TRAINING_JOB, lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop),
+                    name="IMDb sentiment training")
     st.session_state.pop("epoch_bundles", None)
     return job
 
 
-def current_job() -> TrainingJob | None:
-    return st.session_state.get(_JOB_KEY)
+def current_job() -> Job | None:
+    return session_job(TRAINING_JOB)
 
 
 def my_bundle() -> Bundle | None:
     """The user's own trained model (also after a stop), or None."""
     job = current_job()
-    return job.bundle if job is not None and job.bundle is not None else None
+    return job.result if job is not None and job.result is not None else None
 
 
 def model_names() -> list[str]:

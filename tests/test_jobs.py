@@ -1,16 +1,18 @@
-"""rnn_demo.jobs: the server-wide slot limit queues trainings first come, first served, and a job whose owner is gone
-(a closed browser tab) stops by itself, while waiting or while training."""
+"""rnn_demo.jobs: the one job path. Jobs queue first come, first served for the server-wide slots, stop on request
+keeping their partial result, and outlive a short disconnect of their owner but not a long one."""
 
 from __future__ import annotations
 
+import ast
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from rnn_demo import data, training
 from rnn_demo.config import preset
-from rnn_demo.jobs import TrainingJob, TrainingSlots
+from rnn_demo.jobs import Job, JobStatus, Progress, ProgressKind, TrainingSlots
 
 # 200 reviews (160 train), 5 batches per epoch of a 4-unit LSTM over 20 words: a training takes a second or two.
 CONFIG = preset("fast").with_changes(subset=200, vocab_size=500, maxlen=20, embedding_dim=4, units=4, epochs=1,
@@ -30,64 +32,139 @@ def wait_until(condition, timeout: float = 60.0) -> None:
         time.sleep(0.02)
 
 
+def counting_work(steps: int, gate: threading.Event | None = None, pause: float = 0.0):
+    """A work function with `steps` steps that reports each and returns how many it did."""
+
+    def work(on_event, should_stop):
+        if gate is not None:
+            gate.wait(30)
+        done = 0
+        for done in range(1, steps + 1):
+            time.sleep(pause)
+            on_event(Progress(ProgressKind.STEP, done, steps, 1, 1, 0.0, 0.0, None, {"loss": 1.0 / done}))
+            if should_stop():
+                break
+        return done
+
+    return work
+
+
+def test_jobs_module_knows_nothing_of_training_models_or_keras():
+    tree = ast.parse(Path(training.__file__).with_name("jobs.py").read_text())
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name and name.split(".")[0] in ("keras", "tensorflow", "rnn_demo")}
+
+
 def test_slots_need_a_capacity_of_at_least_one():
     with pytest.raises(ValueError, match="capacity must be at least 1"):
         TrainingSlots(0)
 
 
-def test_a_second_job_waits_in_the_queue_until_the_first_is_done(tokenized):
+def test_a_second_job_waits_in_the_queue_until_the_first_is_done():
     slots = TrainingSlots(1)
     let_first_go = threading.Event()
-    seen_by_second = []
-
-    def first_data():
-        let_first_go.wait(30)  # keeps the first job inside its slot until the test has looked at the queue
-        return tokenized
-
-    def second_data():
-        seen_by_second.append(first.status)
-        return tokenized
-
-    first = TrainingJob(CONFIG, first_data, slots).start()
-    wait_until(lambda: first.status == "running")
-    second = TrainingJob(CONFIG, second_data, slots).start()
+    first = Job(counting_work(3, gate=let_first_go), slots).start()
+    wait_until(lambda: first.status is JobStatus.RUNNING)
+    second = Job(counting_work(2), slots).start()
     wait_until(lambda: second.queue_position == 1)
     time.sleep(0.5)  # the slot stays taken: the second job keeps waiting
-    assert (second.status, second.queue_position, slots.running) == ("waiting", 1, 1)
-    assert first.queue_position is None and not seen_by_second and not second.events
+    assert (second.status, second.queue_position, slots.running, slots.waiting) == (JobStatus.WAITING, 1, 1, 1)
+    assert first.queue_position is None and not second.events
 
     let_first_go.set()
-    first.join(60)
-    second.join(60)
-    assert (first.status, second.status) == ("done", "done")
-    assert seen_by_second == ["done"]  # the second job started only after the first had finished
-    assert second.events[-1].kind == "done" and second.bundle is not None
+    first.join(30)
+    second.join(30)
+    assert (first.status, second.status, first.result, second.result) == (JobStatus.DONE, JobStatus.DONE, 3, 2)
+    assert [event.step for event in second.events] == [1, 2]
     assert slots.running == 0 and slots.position(second.job_id) is None
 
 
-def test_a_running_job_stops_when_its_owner_is_gone(tokenized):
+def test_a_stopped_job_keeps_its_partial_result():
+    job = Job(counting_work(10_000, pause=0.001), TrainingSlots(1)).start()
+    wait_until(lambda: len(job.events) >= 3)
+    job.request_stop()
+    job.join(30)
+    assert job.status is JobStatus.STOPPED and 3 <= job.result < 10_000 and job.result == len(job.events)
+
+
+def test_an_imdb_training_runs_as_a_job_and_stops_keeping_a_usable_model(tokenized):
     config = CONFIG.with_changes(epochs=5)  # 25 batches if nobody stopped it
-    slots = TrainingSlots(1)
-    job = TrainingJob(config, lambda: tokenized, slots, is_wanted=lambda: not job.events)  # tab closed after batch 1
+    job = Job(lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop),
+              TrainingSlots(1))
     job.start()
+    wait_until(lambda: len(job.events) >= 1)
+    job.request_stop()
     job.join(60)
-    assert job.status == "stopped"
-    assert [event.kind for event in job.events] == ["batch", "stopped"]
-    assert job.bundle.metrics["stopped_early"] and job.bundle.metrics["test_reviews"] == 20
-    assert slots.running == 0
+    assert job.status is JobStatus.STOPPED
+    kinds = [event.kind for event in job.events]
+    assert kinds[-1] is ProgressKind.STOPPED and kinds.count(ProgressKind.STEP) < 25
+    assert job.result.metrics["stopped_early"] and job.result.metrics["test_reviews"] == 20
 
 
-def test_a_waiting_job_is_cancelled_when_its_owner_is_gone(tokenized):
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_short_disconnect_does_not_stop_a_job_but_a_long_one_does():
+    """A Wi-Fi blip (disconnected for less than the grace period, then back) loses nothing; a closed tab does."""
+    clock, connected = FakeClock(), [True]
+    job = Job(counting_work(1), TrainingSlots(1), is_connected=lambda: connected[0], grace_seconds=120, clock=clock)
+    assert not job.should_stop()
+    connected[0] = False
+    clock.now = 10.0
+    assert not job.should_stop()  # just gone
+    clock.now = 100.0
+    assert not job.should_stop()  # gone 90 s: still within the grace period
+    connected[0] = True
+    clock.now = 200.0
+    assert not job.should_stop()  # came back: the clock restarts
+    connected[0] = False
+    clock.now = 210.0
+    assert not job.should_stop()
+    clock.now = 331.0
+    assert job.should_stop()  # gone 121 s
+    assert job.should_stop()  # and it stays stopped
+
+
+def test_a_job_survives_a_blip_of_its_owner_while_running():
+    connected = threading.Event()
+    connected.set()
+    job = Job(counting_work(60, pause=0.005), TrainingSlots(1), is_connected=connected.is_set, grace_seconds=60)
+    job.start()
+    wait_until(lambda: len(job.events) >= 5)
+    connected.clear()  # the laptop lid closes for a moment
+    time.sleep(0.05)
+    connected.set()
+    job.join(30)
+    assert job.status is JobStatus.DONE and job.result == 60
+
+
+def test_a_waiting_job_is_cancelled_when_its_owner_stays_gone():
     slots = TrainingSlots(1)
     assert slots.acquire(-1, give_up=lambda: False)  # someone else's training holds the only slot
     connected = threading.Event()
     connected.set()
-    loaded = []
-    job = TrainingJob(CONFIG, lambda: loaded.append(True) or tokenized, slots, is_wanted=connected.is_set).start()
+    ran = []
+    job = Job(lambda on_event, should_stop: ran.append(True), slots, is_connected=connected.is_set,
+              grace_seconds=0.2).start()
     wait_until(lambda: job.queue_position == 1)
     connected.clear()
     job.join(10)
-    assert job.status == "cancelled" and job.finished and job.bundle is None and not loaded
+    assert job.status is JobStatus.CANCELLED and job.finished and job.result is None and not ran
     assert slots.position(job.job_id) is None and slots.running == 1
     slots.release(-1)
     assert slots.running == 0
+
+
+def test_a_failing_job_says_why():
+    def work(on_event, should_stop):
+        raise ValueError("vocab_size 20,000 is larger than the data supports")
+
+    job = Job(work, TrainingSlots(1)).start()
+    job.join(10)
+    assert job.status is JobStatus.FAILED and "larger than the data supports" in job.error

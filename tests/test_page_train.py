@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from rnn_demo.jobs import JobStatus, ProgressKind
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,7 +88,7 @@ def test_a_small_training_shows_its_results(trained):
     assert list(summary["Param #"]) == [vocab * embedding, 4 * (embedding + units + 1) * units, units + 1]
     assert [name.split(" ")[0] for name in summary["Layer (type)"]] == ["embedding", "lstm", "dense"]
     assert any(f"Total parameters: {summary['Param #'].sum():,}." in caption.value for caption in at.caption)
-    assert not [button for button in at.button if button.key == "train_stop"]
+    assert not [button for button in at.button if button.key == "training_job_stop"]
 
 
 def test_home_names_the_own_model_after_training(trained):
@@ -143,7 +145,7 @@ def test_settings_the_data_cannot_support_show_an_error():
     rerun_until(at, lambda at: bool(at.error), timeout=60)
     (error,) = at.error
     assert "vocab_size 20,000 is larger than the data supports" in error.value
-    assert not has_results(at) and at.session_state["training_job"].status == "failed"
+    assert not has_results(at) and at.session_state["jobs"]["training_job"].status is JobStatus.FAILED
     at.switch_page("pages/inspect_gates.py").run()
     assert at.radio(key="inspect_model").options == [PRETRAINED, COURSE]
 
@@ -152,13 +154,13 @@ def test_stop_ends_a_long_training_and_keeps_a_usable_model():
     at = new_session()
     start_training(at, subset_fast=4_000, epochs_fast=20)  # 500 batches, some 40 s if it ran to the end
     rerun_until(at, lambda at: bool(at.get("progress")), timeout=60)
-    job = at.session_state["training_job"]
+    job = at.session_state["jobs"]["training_job"]
     batches_at_stop = len(job.events)
-    total_batches = 20 * job.latest.batches_per_epoch
-    at.button(key="train_stop").click().run()
+    total_batches = 20 * job.latest.steps_per_epoch
+    at.button(key="training_job_stop").click().run()
     rerun_until(at, has_results, timeout=60)
-    assert job.status == "stopped"
-    batches = sum(event.kind == "batch" for event in job.events)
+    assert job.status is JobStatus.STOPPED
+    batches = sum(event.kind is ProgressKind.STEP for event in job.events)
     assert batches < batches_at_stop + 20 < total_batches  # it stopped soon after the click, not at the end
     assert at.success[0].value.startswith("Stopped early: the model keeps what it learned so far.")
     assert metric(at, "Epochs completed") == "0"

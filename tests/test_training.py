@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from rnn_demo.jobs import ProgressKind
 from rnn_demo import data, training
 from rnn_demo.config import preset
 from rnn_demo.models import build_classifier
@@ -29,6 +30,7 @@ def run(encoded):
     events = []
     bundle = training.train(CONFIG, encoded, on_event=events.append)
     return bundle, events
+STEP, EPOCH = ProgressKind.STEP, ProgressKind.EPOCH
 
 
 def _predict(model, rows):
@@ -38,25 +40,36 @@ def _predict(model, rows):
 def test_events_arrive_per_batch_and_per_epoch(run):
     bundle, events = run
     kinds = [event.kind for event in events]
-    assert kinds.count("batch") == 2 * BATCHES_PER_EPOCH and kinds.count("epoch") == 2 and kinds[-1] == "done"
-    assert kinds.index("epoch") == BATCHES_PER_EPOCH  # the first epoch event follows its 15 batches
+    assert kinds.count(STEP) == 2 * BATCHES_PER_EPOCH and kinds.count(EPOCH) == 2 and kinds[-1] is ProgressKind.DONE
+    assert kinds.index(EPOCH) == BATCHES_PER_EPOCH  # the first epoch event follows its 15 batches
     progress = [event.fraction_done for event in events]
     assert all(b >= a for a, b in zip(progress, progress[1:])) and progress[0] == pytest.approx(1 / 30)
     assert progress[-1] == 1.0
-    batch_events = [event for event in events if event.kind == "batch"]
-    assert [(e.epoch, e.batch) for e in batch_events[14:16]] == [(1, 15), (2, 1)]
+    batch_events = [event for event in events if event.kind is STEP]
+    assert [(e.epoch, e.step_in_epoch, e.step) for e in batch_events[14:16]] == [(1, 15, 15), (2, 1, 16)]
     for event in events:
-        assert event.eta >= 0 and event.elapsed >= 0 and event.epochs == 2
-        assert event.batches_per_epoch == BATCHES_PER_EPOCH
+        assert event.elapsed >= 0 and event.epochs == 2 and event.steps_per_epoch == BATCHES_PER_EPOCH
+        assert event.eta is None or event.eta >= 0
+    assert [event.eta is None for event in batch_events[:3]] == [True, True, False]  # the first step traces the graph
     for event in batch_events:
-        assert event.samples_per_second > 0 and np.isfinite(event.loss) and 0 <= event.accuracy <= 1
-        assert event.val_accuracy is None
-    assert batch_events[-1].eta == 0
+        assert event.samples_per_second > 0 and np.isfinite(event.metrics["loss"])
+        assert 0 <= event.metrics["accuracy"] <= 1 and "val_accuracy" not in event.metrics
+    assert batch_events[-1].eta == pytest.approx(0, abs=5)  # only the last validation pass is left
     elapsed = [event.elapsed for event in events]
     assert all(b >= a for a, b in zip(elapsed, elapsed[1:]))
-    for event in (e for e in events if e.kind == "epoch"):
-        assert 0 <= event.val_accuracy <= 1 and np.isfinite(event.val_loss) and event.eta == 0
+    for event in (e for e in events if e.kind is EPOCH):
+        assert 0 <= event.metrics["val_accuracy"] <= 1 and np.isfinite(event.metrics["val_loss"])
     assert [row["epoch"] for row in bundle.metrics["history"]] == [1, 2]
+
+
+def test_the_training_curve_does_not_restart_at_each_epoch(run):
+    """Keras logs running means that restart at every epoch (a sawtooth); the events carry each batch's value,
+    smoothed across epochs, so the first batch of epoch 2 lies close to the last batch of epoch 1."""
+    _, events = run
+    losses = [event.metrics["loss"] for event in events if event.kind is STEP]
+    end_of_first, start_of_second = losses[BATCHES_PER_EPOCH - 1], losses[BATCHES_PER_EPOCH]
+    typical_step = np.median(np.abs(np.diff(losses)))
+    assert abs(start_of_second - end_of_first) <= 3 * typical_step + 1e-9
 
 
 def test_test_metrics_include_a_confusion_matrix(run, encoded):
@@ -101,10 +114,10 @@ def test_stop_flag_ends_training_promptly_and_keeps_a_usable_model(encoded):
     events = []
     stop_after = 3
     bundle = training.train(CONFIG, encoded, on_event=events.append,
-                            should_stop=lambda: sum(e.kind == "batch" for e in events) >= stop_after)
-    batches = [event for event in events if event.kind == "batch"]
+                            should_stop=lambda: sum(e.kind is STEP for e in events) >= stop_after)
+    batches = [event for event in events if event.kind is STEP]
     assert stop_after <= len(batches) <= stop_after + 1
-    assert [event.kind for event in events if event.kind != "batch"] == ["stopped"]
+    assert [event.kind for event in events if event.kind is not STEP] == [ProgressKind.STOPPED]
     metrics = bundle.metrics
     assert metrics["stopped_early"] and metrics["epochs_completed"] == 0 and bundle.snapshots == []
     assert sum(map(sum, metrics["confusion"])) == metrics["test_reviews"] == 60

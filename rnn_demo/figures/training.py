@@ -5,21 +5,23 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnn_demo.training import TrainingEvent
+from rnn_demo.jobs import Progress, ProgressKind
 
 
-def training_curves(events: list[TrainingEvent]) -> go.Figure:
-    """Loss and accuracy per batch (thin lines) and validation per epoch (markers), x = epochs done."""
-    batches = [event for event in events if event.kind == "batch"]
-    epochs = [event for event in events if event.kind == "epoch"]
+def training_curves(events: list[Progress]) -> go.Figure:
+    """Loss and accuracy after each batch (smoothed over recent batches, a thin line) and on the validation reviews
+    after each epoch (markers), x = epochs done."""
+    steps = [event for event in events if event.kind is ProgressKind.STEP]
+    epochs = [event for event in events if event.kind is ProgressKind.EPOCH]
     figure = make_subplots(rows=1, cols=2, subplot_titles=["loss (binary crossentropy)", "accuracy"])
-    progress = [event.epoch - 1 + event.batch / event.batches_per_epoch for event in batches]
-    for col, (metric, val_metric) in enumerate((("loss", "val_loss"), ("accuracy", "val_accuracy")), start=1):
-        figure.add_trace(go.Scatter(x=progress, y=[getattr(event, metric) for event in batches], mode="lines",
-                                    name=f"training {metric} (running mean in the epoch)", line=dict(color="#4575b4"),
+    progress = [event.step / event.steps_per_epoch for event in steps]
+    for col, metric in enumerate(("loss", "accuracy"), start=1):
+        figure.add_trace(go.Scatter(x=progress, y=[event.metrics.get(metric) for event in steps], mode="lines",
+                                    name=f"training {metric} (smoothed over recent batches)", line=dict(color="#4575b4"),
                                     legendgroup=metric, hovertemplate="epoch %{x:.2f}: %{y:.3f}<extra></extra>"),
                          row=1, col=col)
-        figure.add_trace(go.Scatter(x=[event.epoch for event in epochs], y=[getattr(event, val_metric) for event in epochs],
+        figure.add_trace(go.Scatter(x=[event.epoch for event in epochs],
+                                    y=[event.metrics.get(f"val_{metric}") for event in epochs],
                                     mode="markers+lines", name=f"validation {metric}", marker=dict(size=10),
                                     line=dict(color="#d73027", dash="dot"),
                                     hovertemplate="after epoch %{x}: %{y:.3f}<extra></extra>"), row=1, col=col)
