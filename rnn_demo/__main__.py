@@ -93,6 +93,13 @@ def command_bench(args) -> int:
     return 0
 
 
+def command_loadtest(args) -> int:
+    from rnn_demo import loadtest
+
+    loadtest.run(students=args.students, trainings=args.trainings)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rnn_demo", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--budget", type=float, default=15.0, help="seconds of training for 'accuracy after budget'")
     bench.add_argument("--presets", nargs="+", default=["fast", "seed"])
     bench.set_defaults(run=command_bench)
+
+    load = commands.add_parser("loadtest", help="N protocol-level students against one `streamlit run app.py`")
+    load.add_argument("--students", type=int, nargs="+", default=[10, 20, 30], help="class sizes to measure")
+    load.add_argument("--trainings", type=int, nargs="+", default=[0, 2],
+                      help="trainings running on the Train page meanwhile")
+    load.set_defaults(run=command_loadtest)
     return parser
 
 

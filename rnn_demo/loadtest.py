@@ -1,0 +1,243 @@
+"""A class of students on one server, measured on the server's side: `python -m rnn_demo loadtest`.
+
+It starts one `streamlit run app.py` and drives N sessions at the protocol level, each a websocket speaking
+Streamlit's own protobuf messages (BackMsg / ForwardMsg over /_stcore/stream), so the machine's CPU is left to the
+server instead of N headless browsers. Every student opens the Inspect page at once, then every student types a
+different review at once; each session must show the prediction of its own review. Optionally some students train
+on the Train page meanwhile. Reports p50/p95 of open and type->prediction, errors, the server's peak RSS and CPU
+seconds. Not part of the test suite: it takes minutes and measures a machine, not a behaviour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+PREDICTION = re.compile(r"P\(positive\)\s*=\s*([01]\.\d{3})")
+
+
+@dataclass
+class ServerWatch:
+    """Samples a process's resident memory and CPU time from /proc (Linux)."""
+
+    pid: int
+    peak_rss_mb: float = 0.0
+    samples: list[float] = field(default_factory=list)
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.peak_rss_mb = max(self.peak_rss_mb, self.rss_mb())
+            await asyncio.sleep(0.2)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})})
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("streamlit did not answer its health check within 90 s")
+
+
+class Student:
+    """One browser session, spoken to in Streamlit's protocol."""
+
+    def __init__(self, port: int):
+        self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        self.origin = f"http://127.0.0.1:{port}"
+        self.socket = None
+        self.elements: dict[str, object] = {}  # widget label -> its element proto (the latest run's)
+        self.texts: list[str] = []  # headings, markdown and alerts of the latest run
+        self.errors: list[str] = []
+        self.page_hash = ""
+
+    async def connect(self) -> None:
+        import websockets
+
+        self.socket = await websockets.connect(self.url, subprotocols=["streamlit"], origin=self.origin,
+                                               max_size=None, open_timeout=60, ping_interval=None)
+
+    async def run(self, page: str, widget_states: list | None = None, timeout: float = 120.0) -> float:
+        """Rerun the page with these widget states; returns seconds until the script finished."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = BackMsg()
+        message.rerun_script.page_name = page
+        message.rerun_script.page_script_hash = self.page_hash
+        message.rerun_script.query_string = ""
+        for state in widget_states or []:
+            message.rerun_script.widget_states.widgets.append(state)
+        self.texts, started = [], time.perf_counter()
+        await self.socket.send(message.SerializeToString())
+        while True:
+            received = ForwardMsg()
+            received.ParseFromString(await asyncio.wait_for(self.socket.recv(), timeout))
+            kind = received.WhichOneof("type")
+            if kind == "new_session":
+                self.page_hash = received.new_session.page_script_hash or self.page_hash
+            elif kind == "page_info_changed" or kind == "navigation":
+                if kind == "navigation" and received.navigation.page_script_hash:
+                    self.page_hash = received.navigation.page_script_hash
+            elif kind == "delta" and received.delta.WhichOneof("type") == "new_element":
+                self._read(received.delta.new_element)
+            elif kind == "script_finished":
+                return time.perf_counter() - started
+
+    def _read(self, element) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.errors.append(element.exception.message)
+        elif kind in ("heading", "markdown"):
+            self.texts.append(getattr(element, kind).body)
+        elif kind == "alert":
+            self.texts.append(element.alert.body)
+        elif kind in ("text_area", "text_input", "button", "selectbox", "radio"):
+            self.elements[getattr(element, kind).label] = getattr(element, kind)
+
+    def prediction(self) -> float | None:
+        for text in self.texts:
+            if match := PREDICTION.search(text):
+                return float(match.group(1))
+        return None
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+
+
+def _text_state(widget, value: str):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    state = WidgetState()
+    state.id, state.string_value = widget.id, value
+    return state
+
+
+def _trigger(widget):
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    state = WidgetState()
+    state.id, state.trigger_value = widget.id, True
+    return state
+
+
+def reviews_and_predictions(count: int) -> tuple[list[str], list[float]]:
+    """`count` different test reviews (first 120 words) and the pretrained fast model's prediction for each."""
+    from rnn_demo import data, inspect, models
+
+    splits = data.split(data.load_bundled(), seed=0)
+    reviews = [" ".join(text.split()[:120]) for text in splits.test.texts[:count]]
+    bundle = models.load_bundle(models.PRETRAINED_MODELS / "fast")
+    return reviews, [inspect.inspect(bundle, review).prediction for review in reviews]
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+async def _class(port: int, watch: ServerWatch, students: int, trainings: int, reviews, expected) -> dict:
+    stop_watch = asyncio.Event()
+    watcher = asyncio.create_task(watch.watch(stop_watch))
+    cpu_before = watch.cpu_seconds()
+    trainers = [Student(port) for _ in range(trainings)]
+    for trainer in trainers:  # start trainings first, so the class works beside them
+        await trainer.connect()
+        await trainer.run("train_lstm")
+        await trainer.run("train_lstm", [_trigger(trainer.elements["Start training"])])
+    class_ = [Student(port) for _ in range(students)]
+    await asyncio.gather(*(student.connect() for student in class_))
+    open_times = await asyncio.gather(*(student.run("inspect_gates") for student in class_), return_exceptions=True)
+    errors = [repr(t) for t in open_times if isinstance(t, BaseException)]
+    typed = []
+    for index, student in enumerate(class_):
+        area = student.elements.get("Review")
+        typed.append(None if area is None else student.run("inspect_gates", [_text_state(area, reviews[index])]))
+    errors += [f"student {i}: no Review box" for i, t in enumerate(typed) if t is None]
+    type_times = await asyncio.gather(*(t for t in typed if t is not None), return_exceptions=True)
+    errors += [repr(t) for t in type_times if isinstance(t, BaseException)]
+    wrong = 0
+    for index, student in enumerate(class_):
+        errors += student.errors
+        shown = student.prediction()
+        if shown is None or abs(shown - expected[index]) > 0.0015:
+            wrong += 1
+    cpu = watch.cpu_seconds() - cpu_before
+    stop_watch.set()
+    await watcher
+    for student in class_ + trainers:
+        await student.close()
+    opened = [t for t in open_times if isinstance(t, float)]
+    typed_ok = [t for t in type_times if isinstance(t, float)]
+    return {"students": students, "trainings": trainings,
+            "open_p50": percentile(opened, 50), "open_p95": percentile(opened, 95),
+            "type_p50": percentile(typed_ok, 50), "type_p95": percentile(typed_ok, 95),
+            "errors": len(errors), "wrong_prediction": wrong, "peak_rss_mb": watch.peak_rss_mb,
+            "server_cpu_s": cpu, "cpu_per_type_rerun_ms": 1000 * cpu / max(1, 2 * students),
+            "error_samples": errors[:3]}
+
+
+def run(students: list[int], trainings: list[int]) -> list[dict]:
+    """One server; for each (trainings, N) a fresh class of N protocol-level students. Prints a table."""
+    for count in students:
+        if count < 1 or count > 200:
+            raise ValueError(f"students must be between 1 and 200, got {count}.")
+    reviews, expected = reviews_and_predictions(max(students))
+    port = _free_port()
+    server = start_server(port)
+    rows = []
+    try:
+        watch = ServerWatch(server.pid)
+        asyncio.run(_class(port, watch, 1, 0, reviews, expected))  # warm-up: TensorFlow and the model load once
+        print("| students | trainings | open p50 | open p95 | type->prediction p50 | p95 | errors | wrong | "
+              "peak RSS | server CPU | CPU per rerun |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for training_count in trainings:
+            for count in students:
+                row = asyncio.run(_class(port, watch, count, training_count, reviews, expected))
+                rows.append(row)
+                print(f"| {count} | {training_count} | {row['open_p50']:.2f} s | {row['open_p95']:.2f} s | "
+                      f"{row['type_p50']:.2f} s | {row['type_p95']:.2f} s | {row['errors']} | "
+                      f"{row['wrong_prediction']} | {row['peak_rss_mb']:,.0f} MB | {row['server_cpu_s']:.1f} s | "
+                      f"{row['cpu_per_type_rerun_ms']:.0f} ms |", flush=True)
+                if row["error_samples"]:
+                    print("  errors, e.g.:", row["error_samples"], flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
