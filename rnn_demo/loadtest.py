@@ -116,8 +116,11 @@ class Student:
                     self.page_hash = received.navigation.page_script_hash
             elif kind == "delta" and received.delta.WhichOneof("type") == "new_element":
                 self._read(received.delta.new_element)
-            elif kind == "script_finished":
-                return time.perf_counter() - started
+            elif kind == "script_finished" and received.script_finished in (
+                    ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
+                return time.perf_counter() - started  # a run that ends early for a rerun is followed by that rerun
+            elif kind == "script_finished" and received.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                self.texts, self.elements = [], {}
 
     def _read(self, element) -> None:
         kind = element.WhichOneof("type")
