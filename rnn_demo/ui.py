@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from rnn_demo import data, inspect, training
+from rnn_demo import data, inspect, state, training
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
@@ -191,6 +191,38 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
             memo.popitem(last=False)
     memo.move_to_end(key)
     return memo[key]
+
+
+def restore_view(spec: dict[str, state.UrlParam]) -> None:
+    """On this page's first run in the session, set its widgets from the link's query parameters (call before the
+    widgets are drawn); a value the page cannot take is named in a warning and the default is kept."""
+    flag = "url_restored_" + ",".join(sorted(spec))
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    values, problems = state.parse(st.query_params.to_dict(), spec)
+    for key, value in values.items():
+        st.session_state[key] = value
+    for problem in problems:
+        st.warning(f"In this link, {problem}; the default is used instead.", icon=":material/link_off:")
+
+
+def save_view(spec: dict[str, state.UrlParam]) -> None:
+    """Write this page's shareable settings into the address bar, so the current URL reproduces the view."""
+    query = state.encode({key: st.session_state[key] for key in spec if key in st.session_state}, spec)
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def share_link() -> None:
+    """The link to this exact view, with a copy button (st.code draws one)."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode(st.query_params.to_dict())
+    st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+    st.caption("Copy this link (the icon at its right) to open this exact view in another browser: the page, the "
+               "review, the model and the main choices.")
 
 
 def show_error_and_stop(message: str) -> None:
