@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from rnn_demo import data, inspect, state, training
+from rnn_demo import cluster, data, inspect, state, training
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
@@ -141,9 +141,12 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
 def start_training(config: RunConfig, source: str = "bundled") -> Job:
     """Start this user's IMDb training in the background (stopping any earlier one of theirs)."""
     config.validate()
-    tokenized = tokenized_imdb(config.train.seed, config.train.subset, source)
-    job = start_job(TRAINING_JOB, lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop),
-                    name="IMDb sentiment training")
+    if (address := cluster.scheduler_address()) is not None:  # a department's Dask cluster trains, the server relays
+        work = cluster.remote_imdb_training(address, config, source)
+    else:
+        tokenized = tokenized_imdb(config.train.seed, config.train.subset, source)
+        work = lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop)  # noqa: E731
+    job = start_job(TRAINING_JOB, work, name="IMDb sentiment training")
     st.session_state.pop("epoch_bundles", None)
     return job
 
