@@ -87,6 +87,11 @@ def command_summary(args) -> int:
 
 
 def command_bench(args) -> int:
+    if args.class_size is not None:
+        from rnn_demo import class_bench
+
+        class_bench.run_class(args.class_size, slots=args.slots)
+        return 0
     from rnn_demo import bench
 
     bench.run(budget_seconds=args.budget, presets=args.presets)
@@ -130,6 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="time-to-accuracy of the presets against the course's reference")
     bench.add_argument("--budget", type=float, default=15.0, help="seconds of training for 'accuracy after budget'")
     bench.add_argument("--presets", nargs="+", default=["fast", "seed"])
+    bench.add_argument("--class", dest="class_size", type=int, metavar="N",
+                       help="instead: N fast trainings submitted at once through the app's job queue")
+    bench.add_argument("--slots", type=int, help="with --class: trainings at once (default RNN_DEMO_MAX_TRAININGS)")
     bench.set_defaults(run=command_bench)
 
     load = commands.add_parser("loadtest", help="N protocol-level students against one `streamlit run app.py`")

@@ -77,6 +77,24 @@ class TrainingSlots:
         self._condition = threading.Condition()
         self._running: set[int] = set()
         self._waiting: list[int] = []
+        self._started: dict[int, float] = {}  # job id -> when it took its slot
+        self._durations: list[float] = []  # seconds the latest finished jobs held their slot
+
+    def expected_wait(self, job_id: int, now: float | None = None) -> float | None:
+        """Seconds until `job_id` should get a slot, from the measured time the last jobs held theirs; None while
+        nothing has been measured yet or when the job is not waiting."""
+        now = time.monotonic() if now is None else now
+        with self._condition:
+            if job_id not in self._waiting or not self._durations:
+                return None
+            typical = sorted(self._durations)[len(self._durations) // 2]  # median of the recent jobs
+            # Every slot frees up when its job's typical time is over; the queue ahead then takes them in turns.
+            frees = sorted(max(0.0, typical - (now - self._started[running])) for running in self._running)
+            frees += [0.0] * (self.capacity - len(frees))
+            for _ in range(self._waiting.index(job_id)):
+                frees[0] += typical
+                frees.sort()
+            return frees[0]
 
     def acquire(self, job_id: int, give_up: Callable[[], bool]) -> bool:
         """Block until `job_id` may run (True), or until `give_up()` says to stop waiting (False)."""
@@ -90,12 +108,15 @@ class TrainingSlots:
                 self._condition.wait(timeout=0.2)
             self._waiting.pop(0)
             self._running.add(job_id)
+            self._started[job_id] = time.monotonic()
             self._condition.notify_all()
             return True
 
     def release(self, job_id: int) -> None:
         with self._condition:
             self._running.discard(job_id)
+            if (started := self._started.pop(job_id, None)) is not None:
+                self._durations = (self._durations + [time.monotonic() - started])[-20:]
             self._condition.notify_all()
 
     def position(self, job_id: int) -> int | None:

@@ -117,8 +117,11 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
         event = job.latest
         if job.status is JobStatus.WAITING:
             slots = training_slots()
+            wait = slots.expected_wait(job.job_id)
+            expected = "" if wait is None else f" Expected start: in about {wait:.0f} s, going by the last trainings."
             st.warning(f"Waiting for a free training slot: you are number {job.queue_position or 1} in the queue "
-                       f"({slots.running} of {slots.capacity} slots busy on this server).", icon=":material/hourglass:")
+                       f"({slots.running} of {slots.capacity} slots busy on this server).{expected}",
+                       icon=":material/hourglass:")
         elif job.status is JobStatus.RUNNING:
             if event is None:
                 st.info(f"Preparing the {job.name}…")

@@ -50,3 +50,20 @@ def test_probe_takes_the_final_accuracy_when_training_ends_before_the_budget():
 
 def test_inspect_latency_runs_on_the_pretrained_bundle():
     assert bench.inspect_latency(bench.PRETRAINED, words=50, repeats=2) > 0
+
+
+def test_the_class_bench_queues_every_training_through_the_job_path(monkeypatch, capsys):
+    from rnn_demo import class_bench
+    from rnn_demo.config import PRESETS, RunConfig
+
+    tiny = PRESETS["fast"].with_changes(subset=200, vocab_size=300, maxlen=20, embedding_dim=4, units=4, epochs=1,
+                                        batch_size=32)
+    monkeypatch.setattr(class_bench, "preset", lambda name: tiny)
+    monkeypatch.delenv("RNN_DEMO_DASK_SCHEDULER", raising=False)
+    summary = class_bench.run_class(3, slots=1)
+    rows = summary["rows"]
+    assert [row["status"] for row in rows] == ["done"] * 3 and summary["failed"] == 0
+    waits = sorted(row["wait_s"] for row in rows)
+    assert waits[0] < 1.0 and waits[2] >= waits[1] >= min(row["train_s"] for row in rows)  # one slot: they queue
+    assert all(0 <= row["test_accuracy"] <= 1 for row in rows) and isinstance(tiny, RunConfig)
+    assert "3 students, fast preset, 1 slot(s)" in capsys.readouterr().out

@@ -168,3 +168,26 @@ def test_a_failing_job_says_why():
     job = Job(work, TrainingSlots(1)).start()
     job.join(10)
     assert job.status is JobStatus.FAILED and "larger than the data supports" in job.error
+
+
+def test_a_waiting_job_is_told_when_it_should_start_from_the_measured_times():
+    slots = TrainingSlots(2)
+    assert slots.expected_wait(99) is None  # not waiting
+    for job_id in (1, 2):  # two earlier trainings, each held its slot for 10 s
+        slots.acquire(job_id, give_up=lambda: False)
+        slots._started[job_id] -= 10.0
+        slots.release(job_id)
+    now = time.monotonic()
+    for job_id in (3, 4):  # two trainings running: one for 4 s, one just started
+        slots.acquire(job_id, give_up=lambda: False)
+    slots._started[3] -= 4.0
+    waiting = {}
+    for job_id in (5, 6, 7):
+        threading.Thread(target=slots.acquire, args=(job_id, lambda: job_id in waiting.get("gone", ())),
+                         daemon=True).start()
+        wait_until(lambda job_id=job_id: slots.position(job_id) is not None)
+    assert slots.expected_wait(5, now) == pytest.approx(6.0, abs=0.5)  # job 3 has about 6 s left
+    assert slots.expected_wait(6, now) == pytest.approx(10.0, abs=0.5)  # job 4 has about 10 s left
+    assert slots.expected_wait(7, now) == pytest.approx(16.0, abs=0.5)  # after job 5, which starts at 6 s
+    waiting["gone"] = (5, 6, 7)
+    wait_until(lambda: slots.waiting == 0)

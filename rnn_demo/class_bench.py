@@ -1,0 +1,84 @@
+"""`python -m rnn_demo bench --class N`: a whole class presses Start in the same minute.
+
+N fast-preset trainings are submitted at once through the app's own job path (the same `Job` and `TrainingSlots`
+queue the pages use, and the Dask cluster when RNN_DEMO_DASK_SCHEDULER is set). Reports the wall time until the last
+one finished, each run's wait, training time and test accuracy, and the machine's CPU use meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+
+import numpy as np
+
+from rnn_demo import cluster, data, training
+from rnn_demo.config import preset
+from rnn_demo.jobs import Job, JobStatus, TrainingSlots
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_class(students: int, slots: int | None = None, preset_name: str = "fast") -> dict:
+    """Train `students` copies of the preset, as students pressing Start with its defaults would, through one queue
+    of `slots` slots; print a report."""
+    if not 1 <= students <= 500:
+        raise ValueError(f"--class must be between 1 and 500 students, got {students}.")
+    slots = slots or int(os.environ.get("RNN_DEMO_MAX_TRAININGS", os.cpu_count() or 1))
+    config = preset(preset_name)
+    configs = [config] * students
+    address = cluster.scheduler_address()
+    tokenized = None if address else training.tokenize_splits(
+        data.split(data.load_bundled(), seed=config.train.seed, subset=config.train.subset))
+    queue = TrainingSlots(slots)
+    started_at: dict[int, float] = {}
+
+    def work_for(index: int, config):
+        if address:
+            remote = cluster.remote_imdb_training(address, config)
+
+        def work(on_event, should_stop):
+            started_at[index] = time.monotonic()
+            if address:
+                return remote(on_event, should_stop)
+            return training.train(config, tokenized, on_event, should_stop)
+
+        return work
+
+    cpu_before, submitted = _cpu_seconds(), time.monotonic()
+    jobs = [Job(work_for(index, config), queue, name=f"student {index + 1}").start()
+            for index, config in enumerate(configs)]
+    for job in jobs:
+        job.join()
+    wall = time.monotonic() - submitted
+    cpu = _cpu_seconds() - cpu_before
+    rows = []
+    for index, job in enumerate(jobs):
+        metrics = job.result.metrics if job.status is JobStatus.DONE else {}
+        rows.append({"student": index + 1, "status": job.status.value,
+                     "wait_s": started_at.get(index, submitted) - submitted,
+                     "train_s": metrics.get("train_seconds"), "test_accuracy": metrics.get("test_accuracy"),
+                     "error": job.error})
+    accuracies = [row["test_accuracy"] for row in rows if row["test_accuracy"] is not None]
+    print(f"\n{students} students, {preset_name} preset, {slots} slot(s), "
+          f"{'Dask cluster ' + address if address else 'in this process'}")
+    print("| student | wait | training | test accuracy |\n|---|---|---|---|")
+    for row in rows:
+        accuracy = "failed: " + str(row["error"]) if row["test_accuracy"] is None else f"{row['test_accuracy']:.1%}"
+        train = "-" if row["train_s"] is None else f"{row['train_s']:.1f} s"
+        print(f"| {row['student']} | {row['wait_s']:.1f} s | {train} | {accuracy} |")
+    summary = {
+        "students": students, "slots": slots, "wall_seconds": wall,
+        "cpu_use": cpu / max(wall, 1e-9) / (os.cpu_count() or 1),
+        "accuracy_min": min(accuracies) if accuracies else None,
+        "accuracy_median": float(np.median(accuracies)) if accuracies else None,
+        "failed": sum(row["test_accuracy"] is None for row in rows), "rows": rows,
+    }
+    print(f"last training finished after {wall:.0f} s; accuracy min {summary['accuracy_min'] or 0:.1%}, median "
+          f"{summary['accuracy_median'] or 0:.1%}; {summary['failed']} failed; this process used "
+          f"{summary['cpu_use']:.0%} of the machine's {os.cpu_count()} cores")
+    return summary
