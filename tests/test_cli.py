@@ -72,6 +72,14 @@ def test_inspect_file_gives_one_json_line_per_line(bundle_folder, tmp_path, caps
     assert records[2]["cut_tokens"] == 10
 
 
+def test_inspect_reads_half_an_emoji_as_an_unreadable_character(bundle_folder, capsys):
+    """Python turns undecodable bytes of the command line into lone surrogates; they are shown as U+FFFD."""
+    assert main(["inspect", "--model", str(bundle_folder), "--text", "a good \udcff film", "--json"]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # printable: no lone surrogate left
+    _check_record(_json_lines(out)[0], ["a", "good", text.UNREADABLE, "film"])
+
+
 def test_inspect_prints_a_readable_table_without_json(bundle_folder, capsys):
     assert main(["inspect", "--model", str(bundle_folder), "--text", "a marvellous film"]) == 0
     out = capsys.readouterr().out
