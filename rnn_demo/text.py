@@ -22,6 +22,7 @@ PAD_ID = 0
 UNKNOWN_ID = 1
 PAD_TOKEN = "<pad>"
 UNKNOWN_TOKEN = "<unk>"
+MAX_REVIEW_CHARS = 200_000  # the longest review the app and the command line accept, in characters
 
 _LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 # Control and format characters (C0/C1 controls, zero-width and bidirectional marks, BOM) become spaces.
