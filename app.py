@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from rnn_demo import ui
+
 st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
 
 # Each url_path is its file's name, so a first visit straight to a page's address finds the same page whichever way
@@ -13,4 +15,5 @@ PAGES = [
     st.Page("pages/setups.py", title="RNN set-ups", icon=":material/account_tree:", url_path="setups"),
 ]
 
+ui.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
 st.navigation(PAGES).run()

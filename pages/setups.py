@@ -7,6 +7,7 @@ from rnn_demo import ui
 from rnn_demo.figures.setups import forecast_figure, unrolled_diagram, wave_figure
 from rnn_demo.tasks import one_to_many, one_to_one, tagging, timeseries, translation
 from rnn_demo.tasks.common import unrolled_steps
+from rnn_demo.text import unreadable_note
 
 ui.use_app_navigation()
 
@@ -66,6 +67,8 @@ def trained_model(name: str, task):
 def typed_answer(name: str, task, parse, label: str, default: str, key: str):
     """A text box, the Train button, then (words read, the model's answer or None); st.error on bad input."""
     text = st.text_input(label, default, key=key, max_chars=200)
+    if note := unreadable_note(text):
+        st.warning(note)
     model = trained_model(name, task)
     try:
         return parse(text), task.answer(model, text) if model else None

@@ -36,6 +36,19 @@ def _progress_printer():
     return show
 
 
+def _check_output_folder(out: str) -> Path:
+    """The bundle folder to write, checked before any training: not an existing file, inside a folder that exists."""
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"--out {folder} is an existing file; give a folder for the bundle.")
+    existing = next((parent for parent in folder.absolute().parents if parent.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise ValueError(f"--out {folder}: {existing} is a file, not a folder.")
+    if existing is not None and not os.access(existing, os.W_OK):
+        raise ValueError(f"--out {folder}: cannot write in {existing}.")
+    return folder
+
+
 def command_train(args) -> int:
     from rnn_demo import config, data, training
 
@@ -43,6 +56,7 @@ def command_train(args) -> int:
         epochs=args.epochs, units=args.units, embedding_dim=args.embedding_dim, maxlen=args.maxlen,
         vocab_size=args.vocab_size, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
         subset=args.subset)
+    _check_output_folder(args.out)
     splits = data.split(data.load(args.source, args.folder), seed=run.train.seed, subset=run.train.subset)
     bundle = training.train(run, splits, on_event=_progress_printer())
     folder = bundle.save(args.out)
@@ -52,12 +66,28 @@ def command_train(args) -> int:
 
 
 def _read_reviews(args) -> list[str]:
+    """The reviews of --text, or the non-empty lines of --file; a bad line is named by its number."""
+    from rnn_demo.text import MAX_REVIEW_CHARS
+
     if args.file is None:
         return list(args.text)
     path = Path(args.file)
+    if path.is_dir():
+        raise ValueError(f"review file {path} is a directory; give a text file with one review per line.")
     if not path.is_file():
         raise ValueError(f"review file not found: {path}")
-    reviews = [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    reviews = []
+    for number, raw in enumerate(path.read_bytes().splitlines(), start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"review file {path}, line {number}: not UTF-8 text (byte 0x{raw[error.start]:02x} at "
+                             f"byte {error.start + 1} of the line).") from error
+        if len(line) > MAX_REVIEW_CHARS:
+            raise ValueError(f"review file {path}, line {number}: {len(line):,} characters; a review may have at "
+                             f"most {MAX_REVIEW_CHARS:,}.")
+        if line.strip():
+            reviews.append(line)
     if not reviews:
         raise ValueError(f"review file {path} has no non-empty lines.")
     return reviews

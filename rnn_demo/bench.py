@@ -124,6 +124,10 @@ def _fmt(value, pattern: str) -> str:
 
 
 def run(budget_seconds: float = 15.0, presets=("fast", "seed"), limit_seconds: float = 180.0) -> dict:
+    for name in presets:  # unknown names fail now, not after the minutes of the reference run
+        config_module.preset(name)
+    if not 0 < budget_seconds <= limit_seconds:
+        raise ValueError(f"budget must be more than 0 and at most {limit_seconds:g} seconds, got {budget_seconds:g}.")
     tokenized = training.tokenize_splits(data.split(data.load_bundled(), seed=0))
     results = {"reference": bench_reference(tokenized, budget_seconds, limit_seconds)}
     for name in presets:

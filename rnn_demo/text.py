@@ -22,6 +22,7 @@ PAD_ID = 0
 UNKNOWN_ID = 1
 PAD_TOKEN = "<pad>"
 UNKNOWN_TOKEN = "<unk>"
+MAX_REVIEW_CHARS = 200_000  # the longest review the app and the command line accept, in characters
 
 _LINE_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 # Control and format characters (C0/C1 controls, zero-width and bidirectional marks, BOM) become spaces.
@@ -50,10 +51,32 @@ _WORD = rf"[^\W_]+(?:{_MARK}+[^\W_]*)*"
 _TOKEN = re.compile(rf"{_WORD}(?:['’]{_WORD})*|[^\w\s]{_MARK}*|_", re.UNICODE)
 
 
+UNREADABLE = "\ufffd"  # U+FFFD REPLACEMENT CHARACTER, shown as �
+
+
+def well_formed(text: str) -> str:
+    """`text` with every lone UTF-16 surrogate (half of an emoji, e.g. from a broken copy-paste) replaced by U+FFFD,
+    as JavaScript's String.prototype.toWellFormed does; a surrogate pair becomes its one character. Text with a lone
+    surrogate cannot be encoded as UTF-8, so it could not be sent to a browser, written to JSON or printed."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def unreadable_note(text: str) -> str | None:
+    """A sentence for the student when `text` holds characters that could not be read (lone surrogates, or U+FFFD
+    from the browser that replaced them), else None."""
+    count = sum(1 for char in well_formed(text) if char == UNREADABLE) if isinstance(text, str) else 0
+    if not count:
+        return None
+    return (f"{count} character{'s' if count != 1 else ''} of your text could not be read (half of an emoji or a "
+            f"broken copy-paste) and {'are' if count != 1 else 'is'} shown as {UNREADABLE}.")
+
+
 def standardize(text: str) -> str:
-    """Lowercase (any script), turn HTML line breaks and control characters into spaces, normalise Unicode (NFKC)."""
+    """Lowercase (any script), turn HTML line breaks and control characters into spaces, normalise Unicode (NFKC),
+    and replace lone surrogates with U+FFFD (see `well_formed`)."""
     if not isinstance(text, str):
         raise ValueError(f"a review must be text, got {type(text).__name__}.")
+    text = well_formed(text)
     text = _LINE_BREAK.sub(" ", text)
     # Acute accents and backticks typed as apostrophes ("don´t", "don`t"); NFKC would split "´" into a space + mark.
     text = text.translate(_APOSTROPHES)

@@ -231,6 +231,35 @@ def share_link() -> None:
                "review, the model and the main choices.")
 
 
+# Browsers let a text box hold half of a UTF-16 surrogate pair (a broken copy-paste, half an emoji). Streamlit's
+# frontend encodes it as invalid UTF-8, the server cannot parse the message, closes the connection without a word and
+# the student keeps seeing the previous prediction. This listener runs before Streamlit's own (capture phase on
+# window) and replaces each lone surrogate with U+FFFD, as String.prototype.toWellFormed does, so the text arrives;
+# rnn_demo.text.unreadable_note then tells the student. It carries no user text and is added once per browser tab.
+_WELL_FORMED_TEXT_SCRIPT = """<script>
+if (!window.rnnDemoWellFormedText) {
+  window.rnnDemoWellFormedText = true;
+  // A pair stays, a lone half becomes U+FFFD. Keep "less than" signs out: DOMPurify drops a script holding one.
+  const pairOrHalf = /[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\uD800-\\uDFFF]/g;
+  window.addEventListener("input", (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLInputElement || box instanceof HTMLTextAreaElement)) return;
+    const text = box.value;
+    const fixed = text.replace(pairOrHalf, (match) => match.length === 2 ? match : "\\uFFFD");
+    if (fixed === text) return;
+    const [start, end] = [box.selectionStart, box.selectionEnd];
+    Object.getOwnPropertyDescriptor(Object.getPrototypeOf(box), "value").set.call(box, fixed);
+    box.setSelectionRange(start, end);
+  }, true);
+}
+</script>"""
+
+
+def keep_typed_text_well_formed() -> None:
+    """Make every text box of the page send well-formed text (see _WELL_FORMED_TEXT_SCRIPT); call once per run."""
+    st.html(_WELL_FORMED_TEXT_SCRIPT, unsafe_allow_javascript=True, width="content")
+
+
 def show_error_and_stop(message: str) -> None:
     st.error(message)
     st.stop()

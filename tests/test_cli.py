@@ -72,6 +72,14 @@ def test_inspect_file_gives_one_json_line_per_line(bundle_folder, tmp_path, caps
     assert records[2]["cut_tokens"] == 10
 
 
+def test_inspect_reads_half_an_emoji_as_an_unreadable_character(bundle_folder, capsys):
+    """Python turns undecodable bytes of the command line into lone surrogates; they are shown as U+FFFD."""
+    assert main(["inspect", "--model", str(bundle_folder), "--text", "a good \udcff film", "--json"]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # printable: no lone surrogate left
+    _check_record(_json_lines(out)[0], ["a", "good", text.UNREADABLE, "film"])
+
+
 def test_inspect_prints_a_readable_table_without_json(bundle_folder, capsys):
     assert main(["inspect", "--model", str(bundle_folder), "--text", "a marvellous film"]) == 0
     out = capsys.readouterr().out
@@ -124,3 +132,58 @@ def test_train_with_zero_units_exits_2_naming_units(tmp_path, capsys):
     assert err.startswith("error:") and "units" in err
     assert not (tmp_path / "never").exists()
 
+
+
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error:") and len(err.splitlines()) == 1, err
+    return err
+
+
+def test_train_into_an_existing_file_is_refused_before_training(tmp_path, capsys, monkeypatch):
+    """Before: the whole training ran, then saving raised a traceback."""
+    from rnn_demo import training
+
+    monkeypatch.setattr(training, "train", lambda *a, **k: pytest.fail("training started"))
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me", encoding="utf-8")
+    assert main(["train", "--subset", "400", "--epochs", "1", "--out", str(existing)]) == 2
+    assert "is an existing file" in _one_error_line(capsys) and existing.read_text(encoding="utf-8") == "keep me"
+    assert main(["train", "--subset", "400", "--epochs", "1", "--out", str(existing / "bundle")]) == 2
+    assert "is a file, not a folder" in _one_error_line(capsys)
+
+
+def test_inspect_file_that_is_a_directory_says_so(bundle_folder, tmp_path, capsys):
+    assert main(["inspect", "--model", str(bundle_folder), "--file", str(tmp_path)]) == 2
+    err = _one_error_line(capsys)
+    assert "is a directory" in err and "not found" not in err
+
+
+@pytest.mark.parametrize("lines, problem", [
+    ([b"a good film", b"bad \xff\xfe acting", b"the end"], "line 2: not UTF-8 text (byte 0xff at byte 5"),
+    ([b"a good film", b"", b"x" * (text.MAX_REVIEW_CHARS + 1)], "line 3: 200,001 characters; a review may have at most"),
+])
+def test_a_bad_line_of_the_review_file_is_named_by_its_number(bundle_folder, tmp_path, capsys, lines, problem):
+    reviews = tmp_path / "reviews.txt"
+    reviews.write_bytes(b"\n".join(lines) + b"\n")
+    assert main(["inspect", "--model", str(bundle_folder), "--file", str(reviews), "--json"]) == 2
+    assert problem in _one_error_line(capsys)
+    assert capsys.readouterr().out == ""  # nothing printed for the good lines before the bad one
+
+
+def test_review_file_with_a_byte_order_mark_reads_its_first_word(bundle_folder, tmp_path, capsys):
+    reviews = tmp_path / "reviews.txt"
+    reviews.write_bytes("a good film\r\nbad\n".encode("utf-8-sig"))
+    assert main(["inspect", "--model", str(bundle_folder), "--file", str(reviews), "--json"]) == 0
+    assert [r["tokens"] for r in _json_lines(capsys.readouterr().out)] == [["a", "good", "film"], ["bad"]]
+
+
+def test_bench_with_an_unknown_preset_is_refused_before_the_reference_run(capsys, monkeypatch):
+    from rnn_demo import bench
+
+    monkeypatch.setattr(bench, "bench_reference", lambda *a, **k: pytest.fail("the reference run started"))
+    monkeypatch.setattr(bench.data, "load_bundled", lambda *a, **k: pytest.fail("the reviews were loaded"))
+    assert main(["bench", "--presets", "fast", "nope"]) == 2
+    assert "unknown preset 'nope'" in _one_error_line(capsys)
+    assert main(["bench", "--budget", "0"]) == 2
+    assert "budget" in _one_error_line(capsys)

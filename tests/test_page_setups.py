@@ -84,6 +84,17 @@ def test_encoder_decoder_translation(at):
     assert at.metric[0].value == digits and 1 <= len(digits) <= 3
     at.text_input(key="setups_number").set_value("three thousand").run()
     assert not at.exception and "Unknown word(s): thousand" in at.error[0].value
+    at.text_input(key="setups_number").set_value("-----").run()  # only hyphens: no words at all
+    assert not at.exception and "Type a number in words" in at.error[0].value
+
+
+def test_unreadable_characters_are_named(at):
+    """The browser replaces half an emoji with U+FFFD (ui.keep_typed_text_well_formed); the page says so."""
+    at.radio(key="setups_choice").set_value("Many-to-many (synced)").run()
+    at.text_input(key="setups_sentence").set_value("anna met \ufffd jordan").run()
+    assert not at.exception
+    assert any("1 character of your text could not be read" in w.value for w in at.warning)
+    assert "letters" in at.error[0].value
 
 
 def test_trained_models_are_kept_per_session(at):

@@ -137,6 +137,8 @@ def test_number_words():
     (lambda: translation.answer(None, "312"), "no digits"),
     (lambda: translation.answer(None, "one one one one one one"), "At most 5 words"),
     (lambda: translation.answer(None, ""), "Type a number in words"),
+    (lambda: translation.parse_words("-----"), "Type a number in words"),
+    (lambda: translation.answer(None, " - -- "), "Type a number in words"),
 ])
 def test_bad_input_says_what_is_accepted(call, accepted):
     with pytest.raises(ValueError, match="accepted|Accepted|must be|At most") as error:

@@ -26,6 +26,18 @@ def test_standardize_strips_line_breaks_and_lowercases_any_script():
     assert text.tokenize("ÉNORME Straße ΚΑΛΌ") == ["énorme", "straße", "καλό"]
 
 
+def test_lone_surrogates_become_the_replacement_character_and_pairs_join():
+    """Half of an emoji (a lone UTF-16 surrogate) cannot be encoded as UTF-8: left in, it broke every place that
+    sends the words on (the browser connection, JSON, the terminal)."""
+    assert text.tokenize("good \ud800 film") == ["good", text.UNREADABLE, "film"]
+    assert text.tokenize("x\udfff") == ["x", text.UNREADABLE]
+    assert text.standardize("a \ud83d\ude00") == "a \U0001f600"  # a surrogate pair is one emoji
+    for typed in ("good \ud800 film", "\udc00" * 3, "\ud83d"):
+        json.dumps(text.tokenize(typed), ensure_ascii=False).encode("utf-8")  # raised UnicodeEncodeError before
+    assert text.unreadable_note("good \ud800 film \ufffd").startswith("2 characters of your text could not be read")
+    assert text.unreadable_note("good film \U0001f600") is None
+
+
 def test_tokenize_separates_punctuation_and_keeps_contractions():
     assert text.tokenize("Great, isn't it!") == ["great", ",", "isn't", "it", "!"]
     assert text.tokenize("I don't like it...really") == ["i", "don't", "like", "it", ".", ".", ".", "really"]

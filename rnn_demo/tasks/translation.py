@@ -148,6 +148,8 @@ def parse_words(text: str) -> list[str]:
     if re.search(r"[^A-Za-z\s-]", text):
         raise ValueError(f"Use a-z letters, spaces and hyphens only (no digits or symbols). Accepted: {ACCEPTED}.")
     words = text.lower().replace("-", " ").split()
+    if not words:  # only hyphens, e.g. "-----"
+        raise ValueError(f"Type a number in words, not only hyphens. Accepted: {ACCEPTED}.")
     unknown = [w for w in words if w not in WORD_ID or w == "<pad>"]
     if unknown:
         raise ValueError(f"Unknown word(s): {', '.join(unknown)}. Accepted: {ACCEPTED}.")
