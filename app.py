@@ -3,17 +3,14 @@
 import streamlit as st
 
 from rnn_demo import ui
+from rnn_demo.lessons import LESSONS
 
 st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
 
 # Each url_path is its file's name, so a first visit straight to a page's address finds the same page whichever way
-# Streamlit resolves it (see rnn_demo.ui.use_app_navigation).
-PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
-    st.Page("pages/train_lstm.py", title="Train the LSTM", icon=":material/model_training:", url_path="train_lstm"),
-    st.Page("pages/inspect_gates.py", title="Inspect the gates", icon=":material/biotech:", url_path="inspect_gates"),
-    st.Page("pages/setups.py", title="RNN set-ups", icon=":material/account_tree:", url_path="setups"),
-]
+# Streamlit resolves it (see rnn_demo.ui.use_app_navigation). The lessons come in the course's order.
+PAGES = [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home")] + [
+    st.Page(lesson.script, title=lesson.title, icon=lesson.icon, url_path=lesson.url_path) for lesson in LESSONS]
 
 ui.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
 st.navigation(PAGES).run()

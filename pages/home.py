@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rnn_demo import ui
+from rnn_demo.lessons import LESSONS
 
 ui.use_app_navigation()
 
@@ -15,20 +16,15 @@ st.markdown(
     "An **LSTM** adds gates that decide what to forget, what to write and what to show, so it can remember over "
     "long distances.")
 
-st.subheader("Lessons")
-first, second, third = st.columns(3)
-with first.container(border=True):
-    st.page_link("pages/train_lstm.py", label="Train the LSTM", icon=":material/model_training:")
-    st.caption("Watch the course's IMDb model (Embedding → LSTM → Dense) learn live: loss, accuracy, a confusion "
-               "matrix and the model summary. Stop it any time; the model is yours.")
-with second.container(border=True):
-    st.page_link("pages/inspect_gates.py", label="Inspect the gates", icon=":material/biotech:")
-    st.caption("Type a review and see the forget, input and output gates, the cell state (current memory) and the "
-               "hidden state (overall memory) for every word, and how the verdict changes word by word.")
-with third.container(border=True):
-    st.page_link("pages/setups.py", label="RNN set-ups", icon=":material/account_tree:")
-    st.caption("One-to-one, one-to-many, many-to-one and many-to-many: train a small model for each in seconds, "
-               "then ask it something.")
+st.subheader("Lessons, in the lecture's order")
+for part in dict.fromkeys(lesson.part for lesson in LESSONS):
+    st.markdown(f"**{part}**")
+    lessons = [lesson for lesson in LESSONS if lesson.part == part]
+    for row in range(0, len(lessons), 3):
+        for column, lesson in zip(st.columns(3), lessons[row:row + 3]):
+            with column.container(border=True):
+                st.page_link(lesson.script, label=f"{LESSONS.index(lesson) + 1}. {lesson.title}", icon=lesson.icon)
+                st.caption(lesson.summary)
 
 st.subheader("Active model")
 mine = ui.my_bundle()

@@ -1,0 +1,34 @@
+"""The dashboard's lessons in the course's order: one list that app.py's navigation and the Home page's map both
+read, so a page added here appears in both, in the same place. Pure data, no Streamlit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One page of the dashboard and what it teaches."""
+
+    script: str  # the page file, relative to the repository
+    title: str  # its name in the menu and on Home
+    icon: str  # a Material icon (emoji fonts are missing on some projector laptops)
+    url_path: str  # the page's address, equal to its file name (see rnn_demo.ui.use_app_navigation)
+    part: str  # the half of the lecture it belongs to
+    summary: str  # what a student does and learns there, for Home's map
+
+
+FOUNDATIONS = "Part 1 · Foundations: sequences and the simple RNN"
+LSTM = "Part 2 · The LSTM on IMDb reviews"
+
+LESSONS = (
+    Lesson("pages/setups.py", "RNN set-ups", ":material/account_tree:", "setups", FOUNDATIONS,
+           "One-to-one, one-to-many, many-to-one and many-to-many: train a small model for each in seconds, then ask "
+           "it something."),
+    Lesson("pages/train_lstm.py", "Train the LSTM", ":material/model_training:", "train_lstm", LSTM,
+           "Watch the course's IMDb model (Embedding → LSTM → Dense) learn live: loss, accuracy, a confusion matrix "
+           "and the model summary. Stop it any time; the model is yours."),
+    Lesson("pages/inspect_gates.py", "Inspect the gates", ":material/biotech:", "inspect_gates", LSTM,
+           "Type a review and see the forget, input and output gates, the cell state (current memory) and the hidden "
+           "state (overall memory) for every word, and how the verdict changes word by word."),
+)

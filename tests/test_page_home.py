@@ -1,0 +1,40 @@
+"""Home: the map of lessons follows the lecture's order, lists every page of the navigation, and names the model."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from rnn_demo.lessons import LESSONS
+
+REPO = Path(__file__).resolve().parents[1]
+# The lecture's order of topics (shared/course): why order matters, the simple RNN cell, set-ups, activations and
+# losses, long-term dependencies and the vanishing gradient, then the LSTM on IMDb: train, inspect, analyse.
+COURSE_ORDER = ["order_matters", "rnn_cell", "setups", "activations", "memory", "train_lstm", "inspect_gates", "lab"]
+
+
+def test_lessons_come_in_the_lectures_order_and_each_page_exists():
+    paths = [lesson.url_path for lesson in LESSONS]
+    assert paths == [path for path in COURSE_ORDER if path in paths]
+    assert {"setups", "train_lstm", "inspect_gates"} <= set(paths)
+    for lesson in LESSONS:
+        assert (REPO / lesson.script).is_file() and Path(lesson.script).stem == lesson.url_path
+
+
+def test_app_navigation_is_built_from_the_lessons():
+    tree = ast.parse((REPO / "app.py").read_text())
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert "LESSONS" in names
+
+
+def test_home_shows_every_lesson_in_order_with_the_active_model():
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    links = [element.proto.label for element in at.get("page_link")]
+    assert links == [f"{index}. {lesson.title}" for index, lesson in enumerate(LESSONS, start=1)]
+    captions = [caption.value for caption in at.caption]
+    assert all(lesson.summary in captions for lesson in LESSONS)
+    assert "test accuracy" in at.info[0].value
