@@ -217,7 +217,8 @@ def own_data_section() -> OwnData | None:
         return None
     st.caption(f"{OWN_LIMITS} A header line names the columns text and label (separated by commas, semicolons, tabs "
                "or |); a text with line breaks or commas goes in double quotes. Your texts stay in this browser "
-               "session only: never saved on the server, gone when you close the tab. All rows are used "
+               "session only: never saved on the server, gone when you close the tab. Any language works; Chinese "
+               "and Japanese, written without spaces, are read one character per step. All rows are used "
                "(80% train, 10% validation, 10% test); the IMDb settings below are ignored.")
     how = st.radio("Your texts", ["upload", "paste"], horizontal=True, key="own_data_how",
                    format_func={"upload": "upload a file", "paste": "paste lines label<TAB>text"}.get)
