@@ -30,12 +30,12 @@ LIMITS = (f"Limits: files up to {MAX_FILE_BYTES // 2**20} MB, at most {MAX_ROWS:
 
 # Label spellings known to mean the positive (-> 1) or the negative (-> 0) class, compared lowercased.
 POSITIVE_LABELS = frozenset({
-    "1", "+1", "+", "pos", "positive", "good", "yes", "true", "like", "liked", "happy", "praise", "up",
+    "+", "pos", "positive", "good", "yes", "true", "like", "liked", "happy", "praise", "up",
     "positif", "positiv", "positivo", "positiva", "gut", "bon", "bien", "bueno", "buono", "ja", "oui", "sí", "si",
     "ポジティブ", "肯定", "良い", "好", "正面",
 })
 NEGATIVE_LABELS = frozenset({
-    "0", "-1", "-", "neg", "negative", "bad", "no", "false", "dislike", "disliked", "sad", "complaint", "down",
+    "-", "neg", "negative", "bad", "no", "false", "dislike", "disliked", "sad", "complaint", "down",
     "négatif", "negatif", "negativ", "negativo", "negativa", "schlecht", "mauvais", "mal", "malo", "cattivo",
     "nein", "non", "ネガティブ", "否定", "悪い", "坏", "负面",
 })
@@ -71,23 +71,24 @@ class OwnData:
 
 
 def label_mapping(spellings: set[str]) -> LabelMapping:
-    """Exactly two label spellings -> which is 0 and which is 1, by this rule, in order: a known positive spelling
-    (pos, 1, good, positif, gut, …) is 1; else a known negative one (neg, 0, bad, négatif, schlecht, …) is 0; else two
-    numbers: the larger is 1 (star ratings); else alphabetical: the later spelling is 1."""
+    """Exactly two label spellings -> which is 0 and which is 1, by this rule, in order: two numbers: the larger is 1
+    (1/0, 5/1 stars); else a known positive spelling (pos, good, positif, gut, …) is 1; else a known negative one (neg,
+    bad, négatif, schlecht, …) is 0; else alphabetical: the later spelling is 1."""
     if len(spellings) != 2:
         raise ValueError(f"expected two labels, got {len(spellings)}.")
     first, second = sorted(spellings)
+    try:
+        low, high = sorted((first, second), key=float)
+        return LabelMapping(low, high, "the larger number is positive")
+    except ValueError:
+        pass
     for known, is_positive, kind in ((POSITIVE_LABELS, True, "positive"), (NEGATIVE_LABELS, False, "negative")):
         hits = [label for label in (first, second) if label in known]
         if len(hits) == 1:
             other = second if hits[0] == first else first
             positive, negative = (hits[0], other) if is_positive else (other, hits[0])
             return LabelMapping(negative, positive, f"{hits[0]!r} is a known {kind} label")
-    try:
-        low, high = sorted((first, second), key=float)
-        return LabelMapping(low, high, "the larger number is positive")
-    except ValueError:
-        return LabelMapping(first, second, "alphabetical order: the later label is positive")
+    return LabelMapping(first, second, "alphabetical order: the later label is positive")
 
 
 def _decode(raw: bytes) -> tuple[str, list[str]]:
@@ -186,7 +187,7 @@ def parse(raw: bytes | str, name: str = "pasted text", swap: bool = False) -> Ow
     if size > MAX_FILE_BYTES:
         raise ValueError(f"{name} is {size / 2**20:.1f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. Use fewer "
                          "or shorter texts.")
-    decoded, notes = (raw, []) if isinstance(raw, str) else _decode(raw)
+    decoded, notes = (raw.lstrip("\ufeff"), []) if isinstance(raw, str) else _decode(raw)
     if not decoded.strip():
         raise ValueError(f"{name} is empty: it needs a header line naming the columns text and label, then one row "
                          "per text (or lines label<TAB>text).")

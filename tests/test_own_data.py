@@ -91,11 +91,14 @@ def test_japanese_without_spaces_is_one_token_per_character():
 
 
 @pytest.mark.parametrize("labels, negative, positive, rule", [
-    ({"1", "0"}, "0", "1", "known positive"),
+    ({"1", "0"}, "0", "1", "larger number"),
+    ({"1", "2"}, "1", "2", "larger number"),  # star ratings: "1" is a number here, not a known positive spelling
+    ({"-1", "+1"}, "-1", "+1", "larger number"),
     ({"good", "bad"}, "bad", "good", "known positive"),
     ({"positif", "négatif"}, "négatif", "positif", "known positive"),
     ({"schlecht", "lecker"}, "schlecht", "lecker", "known negative"),
-    ({"2", "10"}, "2", "10", "larger number"),
+    ({"2", "10"}, "2", "10", "larger number"),  # numerically, not alphabetically
+    ({"yes", "no"}, "no", "yes", "known positive"),
     ({"sport", "politics"}, "politics", "sport", "alphabetical"),
 ])
 def test_label_mapping_rule(labels, negative, positive, rule):

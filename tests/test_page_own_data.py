@@ -99,3 +99,37 @@ def test_pasted_lines_are_read_and_markup_in_labels_stays_text():
     assert not at.exception and not at.error
     assert {row["label in your texts"] for row in mapping_rows(at)} == {"**<b>yes</b>**", "[no](http://x)"}
     assert not [element for element in at.markdown if element.proto.allow_html]
+
+
+def _own_model_script(csv_text: str):
+    """A session that trains a tiny model on its own texts, then lists what ui offers Inspect for it."""
+    import streamlit as st
+
+    from rnn_demo import own_data, ui
+    from rnn_demo.config import preset
+
+    if "training_job" not in st.session_state:
+        own = own_data.parse(csv_text.encode("utf-8"), name="ours.csv", swap=True)
+        config = preset("fast").with_changes(epochs=1, units=4, embedding_dim=4, maxlen=20)
+        ui.start_training(config, own_data=own)
+        st.session_state["own"] = own
+    elif (job := ui.current_job()).finished and job.bundle is not None:
+        st.session_state["examples"] = ui.examples_for(job.bundle)
+        st.session_state["epoch_examples"] = ui.examples_for(ui.bundle_at_epoch(job.bundle, 1))
+        st.session_state["labels"] = ui.label_names(job.bundle)
+        st.session_state["pretrained_examples"] = ui.examples_for(ui.pretrained_bundle("fast"))
+        st.session_state["pretrained_labels"] = ui.label_names(ui.pretrained_bundle("fast"))
+
+
+def test_examples_for_an_own_data_model_come_from_its_test_split_and_none_for_imdb():
+    at = AppTest.from_function(_own_model_script, args=(to_csv(ROWS),), default_timeout=90).run()
+    at.session_state["training_job"].join(timeout=120)
+    at.run()
+    assert not at.exception
+    own, examples = at.session_state["own"], at.session_state["examples"]
+    assert len(examples) == 6 and set(examples.values()) <= set(own.splits.test.texts)
+    assert sum("(pos)" in name for name in examples) == 3 == sum("(neg)" in name for name in examples)
+    assert at.session_state["epoch_examples"] == examples  # the model after epoch 1 is the same model's
+    assert at.session_state["labels"] == ("pos", "neg")  # swapped: 'neg' is the class P(...) is about
+    assert at.session_state["pretrained_examples"] == {}
+    assert at.session_state["pretrained_labels"] == ("negative", "positive")
