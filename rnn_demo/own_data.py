@@ -61,6 +61,7 @@ class OwnData:
     splits: data.Splits
     mapping: LabelMapping
     notes: tuple[str, ...]  # e.g. the encoding fallback, skipped rows, the columns found
+    train_words: int  # distinct tokens in the training split: the largest vocabulary these texts support, minus 2
 
     def counts(self) -> dict[str, int]:
         """Rows per label spelling and per split."""
@@ -97,7 +98,8 @@ def _decode(raw: bytes) -> tuple[str, list[str]]:
         try:
             return raw.decode("utf-16"), ["The file is UTF-16 text (Excel's “Unicode text”); read as such."]
         except UnicodeDecodeError as error:
-            raise ValueError("the file starts like UTF-16 text but is not valid UTF-16; save it as CSV UTF-8.") from error
+            raise ValueError("the file starts like UTF-16 text but is not valid UTF-16; save it as CSV UTF-8."
+                             ) from error
     if raw.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0", b"\x80\x02", b"\x80\x03", b"\x80\x04",
                        b"\x80\x05", b"\x89PNG", b"\xff\xd8\xff", b"\x1f\x8b")) or b"\x00" in raw[:8192]:
         raise ValueError("this is a binary file (a spreadsheet, PDF, image, archive or pickle?), not text: save it "
@@ -159,7 +161,8 @@ def _table_rows(decoded: str, delimiter: str) -> tuple[list[tuple[str, str, int]
 
 
 def _pasted_rows(decoded: str) -> tuple[list[tuple[str, str, int]], list[str]]:
-    """(label, text, line number) from lines `label<TAB>text`; a first line `label<TAB>text` naming the columns is skipped."""
+    """(label, text, line number) from lines `label<TAB>text`; a first line `label<TAB>text` naming the columns is
+    skipped."""
     lines = [(number, line) for number, line in enumerate(decoded.splitlines(), 1) if line.strip()]
     if lines and [cell.strip().lower() for cell in lines[0][1].split("\t", 1)] == [LABEL_COLUMN, TEXT_COLUMN]:
         lines = lines[1:]
@@ -234,13 +237,14 @@ def _labelled(rows: list[tuple[str, str, int]], notes: list[str], swap: bool) ->
                              f"{MIN_ROWS_PER_LABEL}, or the test accuracy would rest on a handful of texts.")
     reviews = data.Reviews(tuple(row_text.strip() for _, row_text, _ in rows), labels)
     splits = data.split(reviews, seed=SPLIT_SEED, fractions=SPLIT_FRACTIONS)
-    return OwnData(reviews, splits, mapping, tuple(notes))
+    train_words = len({token for review in splits.train.texts for token in text.tokenize(review)})
+    return OwnData(reviews, splits, mapping, tuple(notes), train_words)
 
 
 def fit_config(config: RunConfig, own: OwnData) -> tuple[RunConfig, str | None]:
     """`config` for training on `own`: every row (no IMDb subset) and a vocabulary no larger than the training texts
     hold; returns the config and a sentence saying what changed (or None)."""
-    distinct = len({token for review in own.splits.train.texts for token in text.tokenize(review)})
+    distinct = own.train_words
     vocab_size = min(config.text.vocab_size, distinct + 2)
     fitted = config.with_changes(vocab_size=vocab_size, subset=None)
     note = None

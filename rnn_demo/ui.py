@@ -173,7 +173,9 @@ def use_app_navigation() -> None:
 def _own_data_of(bundle: Bundle) -> OwnData | None:
     """The own texts `bundle` (this session's trained model, or one of its epochs) was trained on, else None."""
     record, job = st.session_state.get(_OWN_KEY), current_job()
-    if not record or job is None or job.job_id != record[0] or job.bundle is None or bundle.vocab is not job.bundle.vocab:
+    if not record or job is None or job.job_id != record[0] or job.bundle is None:
+        return None
+    if bundle.vocab is not job.bundle.vocab:  # an epoch's copy (Bundle.at_epoch) shares its vocabulary object
         return None
     return record[1]
 
@@ -202,7 +204,8 @@ def _parsed_own_data(raw: bytes | str, name: str, swap: bool) -> OwnData | str:
     memo = st.session_state.get("own_data_parsed")
     if memo is None or memo[0] != key:
         try:
-            memo = (key, parse_own_data(raw, name=name, swap=swap))
+            with st.spinner("Reading your texts…"):
+                memo = (key, parse_own_data(raw, name=name, swap=swap))
         except ValueError as error:
             memo = (key, str(error))
         st.session_state["own_data_parsed"] = memo
@@ -227,7 +230,8 @@ def own_data_section() -> OwnData | None:
         raw, name = (upload.getvalue(), upload.name) if upload is not None else (None, "")
     else:
         pasted = st.text_area("One text per line: the label, a tab, then the text", key="own_data_paste", height=160,
-                              placeholder="pos\tA wonderful film, I laughed all evening.\nneg\tBoring and far too long.")
+                              placeholder="pos\tA wonderful film, I laughed all evening.\n"
+                                          "neg\tBoring and far too long.")
         raw, name = (pasted, "pasted text") if pasted.strip() else (None, "")
     if raw is None:
         st.info("Upload a file or paste lines to see how they will be read.")

@@ -16,7 +16,8 @@ ENGLISH = {
 GERMAN = {
     "subjects": ["der Film", "das Essen", "dieses Handy", "das Hotel", "der Kurs unserer Lehrerin", "das Konzert"],
     "fillers": ["gestern", "mit Freunden", "nach der Arbeit", "am Sonntag", "in der Stadt", "schon wieder"],
-    "pos": ["war wunderbar", "war großartig", "war ausgezeichnet", "hat mich glücklich gemacht", "ist sehr empfehlenswert"],
+    "pos": ["war wunderbar", "war großartig", "war ausgezeichnet", "hat mich glücklich gemacht",
+            "ist sehr empfehlenswert"],
     "neg": ["war schrecklich", "war furchtbar", "war langweilig", "hat mich geärgert", "war Geldverschwendung"],
 }
 JAPANESE = {

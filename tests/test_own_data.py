@@ -67,7 +67,8 @@ def test_quotes_spanning_lines_make_one_row_and_formulas_stay_text():
 
 
 def test_extra_columns_blank_lines_and_rows_without_a_label_are_handled_and_counted():
-    content = "id,Label , TEXT,source\n" + "".join(f"{i},{label},{text_},web\n\n" for i, (text_, label) in enumerate(ROWS))
+    content = "id,Label , TEXT,source\n" + "".join(f"{i},{label},{text_},web\n\n"
+                                                    for i, (text_, label) in enumerate(ROWS))
     own = parse_csv(content + "999,,no label here,web\n")
     assert len(own.reviews) == len(ROWS) and "1 row(s) without a text or a label were skipped" in own.notes[0]
 
