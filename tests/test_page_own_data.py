@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from own_data_samples import to_csv, to_pasted, two_language_rows
+from own_data_samples import japanese_rows, to_csv, to_pasted, two_language_rows
 from rnn_demo import own_data
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,6 +89,19 @@ def test_pasted_lines_with_one_label_show_a_clear_error_and_no_mapping():
     (error,) = at.error
     assert error.value.startswith("Cannot train on these texts: every row has the label 'pos'")
     assert not [frame for frame in at.dataframe if "label in your texts" in frame.value.columns]
+
+
+def test_pasted_japanese_lines_show_their_labels_and_split():
+    at = train_page()
+    at.radio(key="own_data_how").set_value("paste").run()
+    at.text_area(key="own_data_paste").set_value(to_pasted(japanese_rows(per_label=60))).run()
+    assert not at.exception and not at.error
+    assert [(row["label in your texts"], row["rows"]) for row in mapping_rows(at)] == [("ネガティブ", 60),
+                                                                                      ("ポジティブ", 60)]
+    assert any("96 texts to train on, 12 to validate after each epoch, 12 to test" in caption.value
+               for caption in at.caption)
+    assert any("Japanese, written without spaces, are read one character per step" in caption.value
+               for caption in at.caption)
 
 
 def test_pasted_lines_are_read_and_markup_in_labels_stays_text():
