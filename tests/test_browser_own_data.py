@@ -25,7 +25,7 @@ def test_upload_a_csv_train_on_it_and_inspect_a_text_from_its_test_split(app_url
     wait_for_script(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv_file))
     page.get_by_text("640 texts to train on, 80 to validate after each epoch, 80 to test", exact=False).wait_for()
-    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)  # the label mapping
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1, timeout=30_000)  # the label mapping
     for label, value in (("Epochs", "4"),):
         field = page.get_by_label(label, exact=True)
         field.fill(value)
