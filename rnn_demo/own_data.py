@@ -136,7 +136,6 @@ def _header_delimiter(first_line: str) -> str | None:
 
 def _table_rows(decoded: str, delimiter: str) -> tuple[list[tuple[str, str, int]], int]:
     """(label, text, line number) from a table with a header; and how many rows lacked a text or a label."""
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_TEXT_CHARS * 4))
     reader = csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter, strict=True)
     header = [name.strip().lower() for name in next(reader)]
     text_at, label_at = header.index(TEXT_COLUMN), header.index(LABEL_COLUMN)
@@ -154,6 +153,9 @@ def _table_rows(decoded: str, delimiter: str) -> tuple[list[tuple[str, str, int]
                 continue
             rows.append((label, row_text, reader.line_num))
     except csv.Error as error:
+        if "field larger than field limit" in str(error):  # csv's own limit (131,072 characters), far over ours
+            raise ValueError(f"line {reader.line_num} holds a text over {MAX_TEXT_CHARS:,} characters; shorten it, "
+                             "or check for a quote that is never closed.") from error
         raise ValueError(f"line {reader.line_num}: the file's quoting is broken ({error}). A text holding the "
                          f"delimiter, a quote or a line break must be in double quotes, with inner quotes doubled "
                          f'("say ""hi""").') from error

@@ -132,6 +132,7 @@ def test_swap_exchanges_the_labels():
     (b"text,label\n\"never closed,pos\n" + rows_csv(60).encode(), "quoting is broken"),
     (b"text,label\n\"a\"b,pos\n", "line 2: the file's quoting is broken"),
     ("text,label\n".encode() + f"\"{'long ' * 5000}\",pos\n".encode(), "over 20,000 characters"),
+    ("text,label\n".encode() + f"\"{'long ' * 40_000}\",pos\n".encode(), "line 2 holds a text over 20,000"),
 ])
 def test_bad_file_gives_a_clear_message(raw, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
