@@ -28,6 +28,7 @@ preset_name = st.selectbox("Preset", sorted(PRESETS), key="train_preset",
                            format_func=lambda name: {"fast": "fast: small LSTM, learns in seconds",
                                                      "seed": "seed: the course's model (128/128), slower"}[name])
 base = preset(preset_name)
+own_texts = ui.own_data_section()  # None: train on IMDb
 with st.form("train_form"):
     left, middle, right = st.columns(3)
     vocab_size = left.number_input("Vocabulary size (words)", 1_000, 20_000, base.text.vocab_size, 1_000,
@@ -54,7 +55,7 @@ if start:
         config = base.with_changes(vocab_size=int(vocab_size), maxlen=int(maxlen), embedding_dim=int(embedding_dim),
                                    units=int(units), subset=None if subset >= 50_000 else int(subset),
                                    epochs=int(epochs), batch_size=int(batch_size), learning_rate=float(learning_rate))
-        ui.start_training(config, source)
+        ui.start_training(config, source, own_data=own_texts)
     except ValueError as error:
         ui.show_error_and_stop(f"Training cannot start: {error}")
 

@@ -57,8 +57,24 @@ def command_train(args) -> int:
         vocab_size=args.vocab_size, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
         subset=args.subset)
     _check_output_folder(args.out)
-    splits = data.split(data.load(args.source, args.folder), seed=run.train.seed, subset=run.train.subset)
+    if args.data is not None:  # a labelled CSV/TSV/txt of one's own, parsed as in the app (rnn_demo.own_data)
+        from rnn_demo import own_data
+
+        path = Path(args.data)
+        if not path.is_file():
+            raise ValueError(f"data file not found: {path}")
+        own = own_data.parse(path.read_bytes(), name=path.name, swap=args.swap_labels)
+        run, note = own_data.fit_config(run, own)
+        for line in (*own.notes, note, f"labels: {own.mapping.negative!r} -> 0, {own.mapping.positive!r} -> 1 "
+                     f"({own.mapping.rule}); rows: {own.counts()}"):
+            if line:
+                print(line, file=sys.stderr)
+        splits = own.splits
+    else:
+        splits = data.split(data.load(args.source, args.folder), seed=run.train.seed, subset=run.train.subset)
     bundle = training.train(run, splits, on_event=_progress_printer())
+    if args.data is not None:
+        bundle.metrics["labels"] = {"0": own.mapping.negative, "1": own.mapping.positive}
     folder = bundle.save(args.out)
     print(f"test accuracy {bundle.metrics['test_accuracy']:.4f} on {bundle.metrics['test_reviews']:,} reviews, "
           f"{bundle.metrics['train_seconds']:.1f} s of training; bundle written to {folder}")
@@ -147,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
         train.add_argument(flag, type=kind)
     train.add_argument("--source", default="bundled", help="bundled (offline), keras (download) or folder")
     train.add_argument("--folder", help="aclImdb-style folder for --source folder")
+    train.add_argument("--data", help="your own labelled texts instead of IMDb: a CSV/TSV with columns text and label, "
+                       "or a .txt of lines label<TAB>text (two labels)")
+    train.add_argument("--swap-labels", action="store_true", help="with --data: make the other label the positive one")
     train.add_argument("--out", required=True, help="folder to write the bundle to")
     train.set_defaults(run=command_train)
 

@@ -49,6 +49,13 @@ _MARK = _combining_marks()
 # mark / symbol / emoji (with its marks, e.g. the variation selector of "❤️").
 _WORD = rf"[^\W_]+(?:{_MARK}+[^\W_]*)*"
 _TOKEN = re.compile(rf"{_WORD}(?:['’]{_WORD})*|[^\w\s]{_MARK}*|_", re.UNICODE)
+# Scripts written without spaces between words: Chinese characters (Han, with extension A and the compatibility
+# block), Japanese hiragana and katakana (with the long-vowel mark ー). Each such character is one token, so
+# "この映画は良い" reads as こ の 映 画 は 良 い: seven steps whose characters recur across texts and can be learned,
+# instead of one "word" per run between punctuation marks that never recurs. Korean (Hangul) and Thai keep their
+# runs between spaces. No IMDb review holds these characters, so English tokens are unchanged.
+_SPACELESS_CHARACTER = re.compile("[\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+                                  "\uf900-\ufaff\uff66-\uff9f]")
 
 
 UNREADABLE = "\ufffd"  # U+FFFD REPLACEMENT CHARACTER, shown as �
@@ -86,8 +93,14 @@ def standardize(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Standardise, then split into words and single punctuation marks: "Great, isn't it!" -> great , isn't it !"""
-    return _TOKEN.findall(standardize(text))
+    """Standardise, then split into words and single punctuation marks: "Great, isn't it!" -> great , isn't it !
+
+    Chinese and Japanese characters are one token each (they are written without spaces): "映画は良い。" ->
+    映 画 は 良 い 。"""
+    standardized = standardize(text)
+    if _SPACELESS_CHARACTER.search(standardized):
+        standardized = _SPACELESS_CHARACTER.sub(r" \g<0> ", standardized)
+    return _TOKEN.findall(standardized)
 
 
 @dataclass(frozen=True)

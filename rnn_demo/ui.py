@@ -7,6 +7,7 @@ snapshots, and a small memo of inspections.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import OrderedDict
 
@@ -16,12 +17,16 @@ from rnn_demo import cluster, data, inspect, state, training
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
+from rnn_demo.own_data import LIMITS as OWN_LIMITS, OwnData, fit_config as fit_own_config
+from rnn_demo.own_data import parse as parse_own_data, test_examples as own_test_examples
 
 PRETRAINED = "pretrained model (fast preset)"
 PRETRAINED_COURSE = "pretrained course model (seed preset, 128 units)"
 PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "seed"}
 MINE = "my trained model"
-TRAINING_JOB = "training_job"  # the session-job key of the IMDb training
+TRAINING_JOB = "training_job"  # the session-job key of the IMDb (or own-texts) training
+_OWN_KEY = "own_data_of_job"  # (job id, OwnData) of this session's own-data training, in session_state only
+_OWN_NOTE_KEY = "own_data_note"
 
 
 def _keep_keras_state_between_script_runs() -> None:
@@ -141,15 +146,21 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
     return session_job(key)
 
 
-def start_training(config: RunConfig, source: str = "bundled") -> Job:
-    """Start this user's IMDb training in the background (stopping any earlier one of theirs)."""
+def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData | None = None) -> Job:
+    """Start this user's training in the background (stopping any earlier one of theirs). With `own_data` (this
+    session's parsed texts) it trains on those instead of IMDb, with a vocabulary no larger than they hold; such a
+    training always runs in this server, so the texts never leave the session."""
     config.validate()
-    if (address := cluster.scheduler_address()) is not None:  # a department's Dask cluster trains, the server relays
+    if own_data is not None:
+        config, st.session_state[_OWN_NOTE_KEY] = fit_own_config(config, own_data)
+        work = lambda on_event, should_stop: training.train(config, own_data.splits, on_event, should_stop)  # noqa: E731
+    elif (address := cluster.scheduler_address()) is not None:  # a department's Dask cluster trains, we relay
         work = cluster.remote_imdb_training(address, config, source)
     else:
         tokenized = tokenized_imdb(config.train.seed, config.train.subset, source)
         work = lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop)  # noqa: E731
-    job = start_job(TRAINING_JOB, work, name="IMDb sentiment training")
+    job = start_job(TRAINING_JOB, work, name="training")
+    st.session_state[_OWN_KEY] = (job.job_id, own_data) if own_data is not None else None
     st.session_state.pop("epoch_bundles", None)
     return job
 
@@ -281,3 +292,93 @@ def use_app_navigation() -> None:
         if not st.session_state.get("_navigation_ready"):
             st.session_state["_navigation_ready"] = True
             st.rerun()
+
+
+# ---------------------------------------------------------------------------------- own texts (issue 10)
+# The uploaded or pasted texts live in this session's st.session_state only: never in a shared cache, never on disk.
+
+
+def _own_data_of(bundle: Bundle) -> OwnData | None:
+    """The own texts `bundle` (this session's trained model, or one of its epochs) was trained on, else None."""
+    record, job = st.session_state.get(_OWN_KEY), current_job()
+    if not record or job is None or job.job_id != record[0] or job.result is None:
+        return None
+    if bundle.vocab is not job.result.vocab:  # an epoch's copy (Bundle.at_epoch) shares its vocabulary object
+        return None
+    return record[1]
+
+
+def examples_for(bundle: Bundle) -> dict[str, str]:
+    """A few texts from the test split of the own texts `bundle` was trained on (name -> text); {} for IMDb models."""
+    own = _own_data_of(bundle)
+    return own_test_examples(own) if own is not None else {}
+
+
+def label_names(bundle: Bundle) -> tuple[str, str]:
+    """What the model's 0 and 1 mean: the own texts' label spellings, else ("negative", "positive")."""
+    own = _own_data_of(bundle)
+    return (own.mapping.negative, own.mapping.positive) if own is not None else ("negative", "positive")
+
+
+def _plain(value: str) -> str:
+    """User text inside a Markdown message, shown literally (no links, images or formatting)."""
+    return "".join("\\" + char if char in "\\`*_{}[]()<>#+-.!|~$:" else char for char in value)
+
+
+def _parsed_own_data(raw: bytes | str, name: str, swap: bool) -> OwnData | str:
+    """own_data.parse, remembered for the last input of this session (the page reruns often); an error as text."""
+    payload = raw.encode("utf-8") if isinstance(raw, str) else raw
+    key = (hashlib.sha256(payload).hexdigest(), name, swap)
+    memo = st.session_state.get("own_data_parsed")
+    if memo is None or memo[0] != key:
+        try:
+            with st.spinner("Reading your texts…"):
+                memo = (key, parse_own_data(raw, name=name, swap=swap))
+        except ValueError as error:
+            memo = (key, str(error))
+        st.session_state["own_data_parsed"] = memo
+    return memo[1]
+
+
+def own_data_section() -> OwnData | None:
+    """The Train page's data source "my own texts": upload or paste, then the label mapping, the counts and the split
+    it will train on. Returns the parsed texts, or None (IMDb chosen, nothing given yet, or a bad file, shown)."""
+    if not st.toggle("Train on my own texts instead of IMDb", key="own_data_on",
+                     help="A CSV/TSV with the columns text and label, or lines label<TAB>text, in any language."):
+        return None
+    st.caption(f"{OWN_LIMITS} A header line names the columns text and label (separated by commas, semicolons, tabs "
+               "or |); a text with line breaks or commas goes in double quotes. Your texts stay in this browser "
+               "session only: never saved on the server, gone when you close the tab. Any language works; Chinese "
+               "and Japanese, written without spaces, are read one character per step. All rows are used "
+               "(80% train, 10% validation, 10% test); the IMDb settings below are ignored.")
+    how = st.radio("Your texts", ["upload", "paste"], horizontal=True, key="own_data_how",
+                   format_func={"upload": "upload a file", "paste": "paste lines label<TAB>text"}.get)
+    if how == "upload":
+        upload = st.file_uploader("CSV, TSV or TXT file", type=["csv", "tsv", "txt"], key="own_data_file")
+        raw, name = (upload.getvalue(), upload.name) if upload is not None else (None, "")
+    else:
+        pasted = st.text_area("One text per line: the label, a tab, then the text", key="own_data_paste", height=160,
+                              placeholder="pos\tA wonderful film, I laughed all evening.\n"
+                                          "neg\tBoring and far too long.")
+        raw, name = (pasted, "pasted text") if pasted.strip() else (None, "")
+    if raw is None:
+        st.info("Upload a file or paste lines to see how they will be read.")
+        return None
+    own = _parsed_own_data(raw, name, bool(st.session_state.get("own_data_swap", False)))
+    if isinstance(own, str):
+        st.error(f"Cannot train on these texts: {_plain(own)}")
+        return None
+    counts = own.counts()
+    st.dataframe([{"label in your texts": own.mapping.negative, "the model's class": "0 (negative)",
+                   "rows": counts[own.mapping.negative]},
+                  {"label in your texts": own.mapping.positive, "the model's class": "1 (positive: P(...) is about it)",
+                   "rows": counts[own.mapping.positive]}], hide_index=True, key="own_data_mapping")
+    st.caption(f"Mapping rule: {_plain(own.mapping.rule)}. Split: {counts['train']:,} texts to train on, "
+               f"{counts['validation']:,} to validate after each epoch, {counts['test']:,} to test (never trained on). "
+               + " ".join(_plain(note) for note in own.notes))
+    st.toggle("Swap the two labels (make the other one positive)", key="own_data_swap")
+    if (record := st.session_state.get(_OWN_KEY)) and (job := current_job()) and job.job_id == record[0]:
+        if note := st.session_state.get(_OWN_NOTE_KEY):
+            st.caption(_plain(note))
+    return own
+

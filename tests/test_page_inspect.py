@@ -155,7 +155,7 @@ def test_emoji_cjk_and_right_to_left_scripts_pass_through(vocab):
     ticks = word_axis(charts(at)["inspect_heatmaps"])["ticktext"]
     assert ticks == expected_labels(review, vocab)
     words = [html.unescape(tick.removesuffix("?")) for tick in ticks]
-    assert words == text.tokenize(review) and {"😀", "🎬", "很好看的电影", "فيلم", "שלום", "naïve"} <= set(words)
+    assert words == text.tokenize(review) and {"😀", "🎬", "很", "电", "فيلم", "שלום", "naïve"} <= set(words)
     shown_prediction(at)
 
 

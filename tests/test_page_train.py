@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from rnn_demo.jobs import JobStatus, ProgressKind
+from rnn_demo.lessons import LESSONS
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -133,7 +134,7 @@ def test_another_session_does_not_see_my_model(trained):
     other.switch_page("pages/home.py").run()
     assert not other.exception and not other.success
     links = other.get("page_link")
-    assert [link.proto.label for link in links] == ["Train the LSTM", "Inspect the gates", "RNN set-ups"]
+    assert [link.proto.label for link in links] == [f"{n}. {lesson.title}" for n, lesson in enumerate(LESSONS, 1)]
     assert all(link.proto.page_script_hash for link in links)  # each link leads to a page of the navigation
     (message,) = other.info
     assert f"test accuracy {PRETRAINED_METRICS['test_accuracy']:.1%}" in message.value

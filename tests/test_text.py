@@ -49,7 +49,10 @@ def test_tokenize_separates_punctuation_and_keeps_contractions():
 def test_emoji_cjk_arabic_and_control_characters_give_sensible_tokens():
     assert text.tokenize("loved it 😀👍") == ["loved", "it", "😀", "👍"]
     assert text.tokenize("I ❤️ it") == ["i", "❤️", "it"]  # the variation selector stays with its heart
-    assert text.tokenize("这部电影很好看！") == ["这部电影很好看", "!"]  # NFKC turns the full-width "！" into "!"
+    # Chinese and Japanese are written without spaces: one token per character (NFKC turns the full-width "！" into "!").
+    assert text.tokenize("这部电影很好看！") == ["这", "部", "电", "影", "很", "好", "看", "!"]
+    assert text.tokenize("この映画は最高。ｶﾀｶﾅ") == ["こ", "の", "映", "画", "は", "最", "高", "。", "カ", "タ", "カ", "ナ"]
+    assert text.tokenize("abc日本def 한국어 영화") == ["abc", "日", "本", "def", "한국어", "영화"]  # Korean keeps its words
     assert text.tokenize("الفيلم رائع جدا") == ["الفيلم", "رائع", "جدا"]  # right-to-left, in reading order
     assert text.tokenize("كَتَبَ الفيلمُ") == ["كَتَبَ", "الفيلمُ"]  # vowel signs stay inside their words
     assert text.tokenize("हिंदी फ़िल्म") == ["हिंदी", "फ़िल्म"]
