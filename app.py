@@ -8,6 +8,7 @@ st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":mate
 # Streamlit resolves it (see rnn_demo.ui.use_app_navigation).
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
+    st.Page("pages/activations.py", title="Activations & losses", icon=":material/show_chart:", url_path="activations"),
     st.Page("pages/train_lstm.py", title="Train the LSTM", icon=":material/model_training:", url_path="train_lstm"),
     st.Page("pages/inspect_gates.py", title="Inspect the gates", icon=":material/biotech:", url_path="inspect_gates"),
     st.Page("pages/setups.py", title="RNN set-ups", icon=":material/account_tree:", url_path="setups"),

@@ -152,7 +152,10 @@ class Slope:
             return (f"{start}, its largest (at {where}): a gradient passing back through it is multiplied by "
                     f"{_number(self.slope)}.{best}")
         verdict = f" (below {VANISHING_SLOPE}: it vanishes)" if self.vanishes else ""
-        shrink = f"{self.shrink:.1%}" if 0.99 < self.shrink < 1 else f"{self.shrink:.0%}"  # 99.9% must not read 100%
+        if 0.999 < self.shrink < 1:  # a tiny but non-zero slope must not read as 100% smaller
+            shrink = "over 99.9%"
+        else:
+            shrink = f"{self.shrink:.1%}" if 0.99 < self.shrink < 1 else f"{self.shrink:.0%}"
         return (f"{start}: {shrink} smaller than at {where} ({self.peak_slope:g}); a gradient passing "
                 f"back through it is multiplied by {_number(self.slope)}{verdict}.")
 
@@ -168,7 +171,7 @@ def parse_vector(text: str) -> np.ndarray:
     """Comma-separated numbers -> a float vector of 2..SOFTMAX_MAX_ENTRIES entries; ValueError saying what is wrong.
 
     The message never repeats the user's text (it is shown as Markdown), only the positions of bad items."""
-    items = [item.strip() for item in re.split(r"[,;]", text or "")]
+    items = [item.strip() for item in re.split(r"[,;]", (text or "").strip().rstrip(",;"))]  # a trailing comma is ok
     if not any(items):
         raise ValueError("Type two or more numbers separated by commas, e.g. 2, 1, 0.1.")
     if len(items) > SOFTMAX_MAX_ENTRIES:
@@ -184,8 +187,9 @@ def parse_vector(text: str) -> np.ndarray:
             bad.append(position)
         values.append(value)
     if bad:
-        raise ValueError(f"Item(s) {', '.join(map(str, bad))} are not numbers from {-SOFTMAX_MAX_ABS:g} to "
-                         f"{SOFTMAX_MAX_ABS:g}: type numbers separated by commas, e.g. 2, 1, 0.1.")
+        which = f"Item {bad[0]} is not a number" if len(bad) == 1 else f"Items {', '.join(map(str, bad))} are not numbers"
+        raise ValueError(f"{which} from {-SOFTMAX_MAX_ABS:g} to {SOFTMAX_MAX_ABS:g}: type numbers separated by commas, "
+                         "e.g. 2, 1, 0.1.")
     if len(values) < 2:
         raise ValueError("Softmax needs at least two numbers to share the probability between.")
     return np.array(values)
@@ -195,8 +199,12 @@ def softmax_sentence(z, temperature: float) -> str:
     """The caption under the softmax bars: the winner's share and how large the Jacobian's entries still are."""
     p, jacobian = softmax(z, temperature), softmax_jacobian(z, temperature)
     top, largest = int(np.argmax(p)), float(np.abs(jacobian).max())
-    verdict = (f"below {VANISHING_SLOPE}: softmax is saturated and gradients through it vanish"
-               if largest < VANISHING_SLOPE else f"out of at most {0.25 / temperature:.3g} (0.25 / T)")
+    if largest >= VANISHING_SLOPE:
+        verdict = f"out of at most {0.25 / temperature:.3g} (0.25 / T)"
+    elif p[top] > 0.99:
+        verdict = f"below {VANISHING_SLOPE}: softmax is saturated (one entry takes nearly all) and gradients vanish"
+    else:
+        verdict = f"below {VANISHING_SLOPE}: the temperature divides every slope by {temperature:g}, so gradients vanish"
     return (f"At temperature T = {temperature:g}, entry {top + 1} takes {p[top]:.1%} of the probability. The "
             f"largest slope |dp_i/dz_j| is {_number(largest)}, {verdict}.")
 
@@ -214,6 +222,19 @@ class GradientChain:
         """The smallest k at which the gradient falls below VANISHING_SLOPE, or None within T steps."""
         below = np.flatnonzero(self.gradient < VANISHING_SLOPE)
         return int(self.steps_back[below[0]]) if below.size else None
+
+
+    def sentence(self) -> str:
+        """The caption under the chain plot, from these numbers."""
+        T, first = int(self.steps_back[-1]), self.first_vanishing_step()
+        text = (f"Back {T} steps the gradient is {self.gradient[-1]:.1e} of its size: the {T} tanh slopes multiply "
+                f"to {self.tanh_slopes[-1]:.1e} and the weight contributes |W_s|^{T} = {self.weight_factor[-1]:.1e}.")
+        if self.gradient.max() > 1:
+            grows = int(self.steps_back[np.argmax(self.gradient > 1)])
+            text += f" Here it grows above 1 (from {grows} steps back): an exploding gradient."
+        if first is None:
+            return text + f" It stays above {VANISHING_SLOPE} over all {T} steps."
+        return text + f" It falls below {VANISHING_SLOPE} (vanishes) {first} steps back."
 
 
 def gradient_chain(W_x: float, W_s: float, b: float, inputs) -> GradientChain:

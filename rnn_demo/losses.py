@@ -136,3 +136,37 @@ def course_differences() -> list[str]:
                       "harder than many small ones (a squared error lets the largest misses dominate)"}
     return [f"{use.setup} compiles with {use.keras_loss.upper()}, not the course's MSE{reasons.get(use.keras_loss, '')}."
             for use in LOSS_USES if use.kind == "regression" and use.keras_loss != "mse"]
+
+
+def _direction(gradient: float, what: str) -> str:
+    if gradient == 0:
+        return f"The gradient is 0: {what} is where this loss wants it."
+    way = "up" if gradient < 0 else "down"
+    return f"Gradient descent moves {what} against the gradient: {way}."
+
+
+def regression_sentence(target: float, prediction: float) -> str:
+    """The caption under the regression panel: both losses and their gradients at this prediction."""
+    mse_gradient_value = float(mse_gradient([target], [prediction])[0])
+    return (f"At ŷ = {prediction:.2f} with target {target:.2f}: MSE {mse([target], [prediction]):.3f} with gradient "
+            f"{mse_gradient_value:+.3f}, MAE {mae([target], [prediction]):.3f} with gradient "
+            f"{float(mae_gradient([target], [prediction])[0]):+.0f}. {_direction(mse_gradient_value, 'ŷ')}")
+
+
+def binary_sentence(label: int, p: float) -> str:
+    """The caption under the binary panel: the loss is -log of the probability the model gave the true label."""
+    gradient = float(binary_crossentropy_gradient([label], [p])[0])
+    given = p if label == 1 else 1.0 - p
+    return (f"True label {label}, p = {p:.2f}: the model gives the true label {given:.0%}, so the loss is "
+            f"−log({given:.2f}) = {binary_crossentropy([label], [p]):.3f}, gradient dL/dp = {gradient:+.2f}. "
+            f"{_direction(gradient, 'p')}")
+
+
+def multiclass_sentence(p_true_class: float, classes: int = 3) -> str:
+    """The caption under the multiclass panel (the other classes share the rest equally; only p_true counts)."""
+    rest = (1.0 - p_true_class) / (classes - 1)
+    one_hot, prediction = [1.0] + [0.0] * (classes - 1), [p_true_class] + [rest] * (classes - 1)
+    gradient = float(categorical_crossentropy_gradient(one_hot, prediction)[0])
+    return (f"The true class gets p = {p_true_class:.2f} (the other {classes - 1} get {rest:.2f} each): loss "
+            f"−log({p_true_class:.2f}) = {categorical_crossentropy(one_hot, prediction):.3f}, gradient "
+            f"dL/dp = {gradient:+.2f}. {_direction(gradient, 'p of the true class')}")

@@ -22,6 +22,7 @@ MARK_COLOR = "#CC79A7"  # the user's input or prediction, and the tangent: reddi
 SECOND_COLOR = "#56B4E9"  # a second curve in the same panel: sky blue
 VANISH_FILL = "rgba(120, 120, 120, 0.22)"  # shaded where a slope vanishes
 X_RANGE = (-8.0, 8.0)  # the input range the activations are drawn over
+PREDICTION_RANGE = (-2.0, 2.0)  # the regression predictions the loss panel draws (the page's slider range)
 
 
 def _style(figure: go.Figure, height: int) -> go.Figure:
@@ -108,7 +109,7 @@ def loss_figure(target: float, prediction: float, label: int, p_binary: float, p
     titles = [f"regression: target y = {target:g}", f"binary: true label y = {label}",
               "multiclass: loss = −log p(true class)"]
     figure = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.07)
-    y_hat = np.linspace(target - 2.0, target + 2.0, 201)
+    y_hat = np.linspace(*PREDICTION_RANGE, 201)
     probabilities = np.linspace(0.005, 0.995, 199)
     one_hot = [1.0, 0.0, 0.0]
 
@@ -132,7 +133,8 @@ def loss_figure(target: float, prediction: float, label: int, p_binary: float, p
                                     line=dict(color=colour, width=3, dash=dash),
                                     hovertemplate=f"{name} at %{{x:.3f}}: %{{y:.3f}}<extra></extra>"), row=1, col=col)
         value, slope = loss(current), gradient(current)
-        half_width = 0.6 if col == 1 else 0.12 / math.sqrt(1 + slope ** 2 / 25)  # steep tangents drawn shorter
+        # Steep tangents are drawn shorter, so every tangent has about the same length on screen.
+        half_width = 0.5 / math.sqrt(1 + slope ** 2 / 16) if col == 1 else 0.12 / math.sqrt(1 + slope ** 2 / 25)
         tangent_x, tangent_y = _tangent(current, value, slope, half_width)
         figure.add_trace(go.Scatter(x=tangent_x, y=tangent_y, mode="lines", line=dict(color=MARK_COLOR, width=3),
                                     name="gradient = slope of the tangent", legendgroup="tangent",
@@ -145,7 +147,8 @@ def loss_figure(target: float, prediction: float, label: int, p_binary: float, p
     figure.update_xaxes(title_text="prediction ŷ", row=1, col=1)
     figure.update_xaxes(title_text="predicted P(class 1) p", range=[0, 1], row=1, col=2)
     figure.update_xaxes(title_text="p given to the true class", range=[0, 1], row=1, col=3)
-    figure.update_yaxes(title_text="loss", range=[0, 4.2], row=1, col=1)
+    figure.update_xaxes(range=list(PREDICTION_RANGE), row=1, col=1)
+    figure.update_yaxes(title_text="loss", rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 5.5], row=1, col=2)
     figure.update_yaxes(range=[0, 5.5], row=1, col=3)
     return _style(figure, 340)
