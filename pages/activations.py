@@ -47,13 +47,14 @@ with softmax_tab:
                    f"{use.model} ({use.role})" for use in activations.APP_USES if use.activation == "softmax") + ".")
 
 with loss_tab:
-    columns = st.columns(3)
-    target = columns[0].slider("Target y", -1.0, 1.0, 1.0, 0.1, key="act_target")
-    prediction = columns[0].slider("Prediction ŷ", *PREDICTION_RANGE, 0.3, 0.05, key="act_prediction")
-    label = columns[1].radio("True label y", [1, 0], key="act_label", horizontal=True)
-    p_binary = columns[1].slider("Predicted P(class 1) p", 0.01, 0.99, 0.1, 0.01, key="act_p_binary")
-    columns[2].markdown("Three classes; the true one is class 1.")
-    p_true = columns[2].slider("p given to the true class", 0.01, 0.99, 0.2, 0.01, key="act_p_true")
+    regression, binary, multiclass = st.columns(3)
+    left, right = regression.columns(2)
+    target = left.slider("Target y", -1.0, 1.0, 1.0, 0.1, key="act_target")
+    prediction = right.slider("Prediction ŷ", *PREDICTION_RANGE, 0.3, 0.05, key="act_prediction")
+    left, right = binary.columns([2, 3])
+    label = left.radio("True label y", [1, 0], key="act_label", horizontal=True)
+    p_binary = right.slider("Predicted P(class 1) p", 0.01, 0.99, 0.1, 0.01, key="act_p_binary")
+    p_true = multiclass.slider("p given to the true class (of 3)", 0.01, 0.99, 0.2, 0.01, key="act_p_true")
     st.plotly_chart(loss_figure(target, prediction, label, p_binary, p_true), key="act_loss_chart", config=CHART)
     sentences = (losses.regression_sentence(target, prediction), losses.binary_sentence(label, p_binary),
                  losses.multiclass_sentence(p_true))
@@ -66,12 +67,11 @@ with loss_tab:
     st.caption(losses.SPARSE_NOTE)
 
 with chain_tab:
-    st.markdown("A simple RNN with one unit, S_t = tanh(x_t·W_x + S_(t−1)·W_s), reads T random inputs. The gradient "
-                "of the last state S_T with respect to a state k steps earlier is the product of W_s·tanh′(a_t) "
-                "over those k steps, each a_t being that step's weighted sum.")
+    st.markdown("A one-unit simple RNN, S_t = tanh(x_t·W_x + S_(t−1)·W_s), reads T random inputs. The gradient of "
+                "S_T with respect to S_(T−k) is the product of W_s·tanh′(a_t) over those k steps.")
     columns = st.columns(3)
     W_s = columns[0].slider("Recurrent weight W_s", 0.1, 3.0, 1.0, 0.1, key="act_w_s")
-    W_x = columns[1].slider("Input weight W_x", 0.0, 3.0, 1.0, 0.1, key="act_w_x")
+    W_x = columns[1].slider("Input weight W_x", 0.0, 3.0, 0.5, 0.1, key="act_w_x")
     steps = columns[2].slider("Steps T", 5, 100, 50, 5, key="act_steps")
     inputs = np.random.default_rng(CHAIN_SEED).normal(size=steps)
     chain = activations.gradient_chain(W_x, W_s, 0.0, inputs)

@@ -187,7 +187,8 @@ def parse_vector(text: str) -> np.ndarray:
             bad.append(position)
         values.append(value)
     if bad:
-        which = f"Item {bad[0]} is not a number" if len(bad) == 1 else f"Items {', '.join(map(str, bad))} are not numbers"
+        listed = ", ".join(map(str, bad))
+        which = f"Item {listed} is not a number" if len(bad) == 1 else f"Items {listed} are not numbers"
         raise ValueError(f"{which} from {-SOFTMAX_MAX_ABS:g} to {SOFTMAX_MAX_ABS:g}: type numbers separated by commas, "
                          "e.g. 2, 1, 0.1.")
     if len(values) < 2:
@@ -204,7 +205,8 @@ def softmax_sentence(z, temperature: float) -> str:
     elif p[top] > 0.99:
         verdict = f"below {VANISHING_SLOPE}: softmax is saturated (one entry takes nearly all) and gradients vanish"
     else:
-        verdict = f"below {VANISHING_SLOPE}: the temperature divides every slope by {temperature:g}, so gradients vanish"
+        verdict = (f"below {VANISHING_SLOPE}: the temperature divides every slope by {temperature:g}, so gradients "
+                   "vanish")
     return (f"At temperature T = {temperature:g}, entry {top + 1} takes {p[top]:.1%} of the probability. The "
             f"largest slope |dp_i/dz_j| is {_number(largest)}, {verdict}.")
 

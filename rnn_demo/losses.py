@@ -134,7 +134,8 @@ def course_differences() -> list[str]:
     """Where this app departs from the course's rule (MSE for regression), computed from LOSS_USES."""
     reasons = {"mae": ": its gradient has the same size for any error, so a few large misses pull on the weights no "
                       "harder than many small ones (a squared error lets the largest misses dominate)"}
-    return [f"{use.setup} compiles with {use.keras_loss.upper()}, not the course's MSE{reasons.get(use.keras_loss, '')}."
+    return [f"{use.setup} compiles with {use.keras_loss.upper()}, not the course's MSE"
+            f"{reasons.get(use.keras_loss, '')}."
             for use in LOSS_USES if use.kind == "regression" and use.keras_loss != "mse"]
 
 

@@ -58,6 +58,8 @@ def test_activation_sentences_follow_the_slider(at, x):
     markers = [trace for trace in chart(at, "act_activation_chart")["data"] if trace.get("name") == "your x"]
     assert len(markers) == 3 and all(list(values(trace["x"])) == [x, x] for trace in markers)
     np.testing.assert_allclose(values(markers[0]["y"]), [activations.sigmoid(x), activations.sigmoid_derivative(x)])
+    titles = [note["text"] for note in chart(at, "act_activation_chart")["layout"]["annotations"]]
+    assert titles[1] == f"tanh: slope {activations.tanh_derivative(x):.2g} at x = {x:g}"
 
 
 def test_softmax_follows_scores_and_temperature(at):

@@ -25,11 +25,16 @@ X_RANGE = (-8.0, 8.0)  # the input range the activations are drawn over
 PREDICTION_RANGE = (-2.0, 2.0)  # the regression predictions the loss panel draws (the page's slider range)
 
 
-def _style(figure: go.Figure, height: int) -> go.Figure:
-    """Projector-readable text (nothing under FONT_SIZE), legend below the plots, tight margins."""
-    figure.update_layout(height=height, font=dict(size=FONT_SIZE), margin=dict(l=60, r=20, t=50, b=40),
-                         legend=dict(orientation="h", y=-0.22, font=dict(size=FONT_SIZE)), hoverlabel=dict(
-                             font_size=FONT_SIZE))
+def _style(figure: go.Figure, height: int, legend_right: bool = False) -> go.Figure:
+    """Projector-readable text (nothing under FONT_SIZE, set on every axis because Streamlit's chart theme sets
+    smaller tick fonts), legend below the plots or at their right, tight margins."""
+    legend = (dict(orientation="v", x=1.02, y=1.0, xanchor="left") if legend_right else
+              dict(orientation="h", x=0.5, xanchor="center", y=-0.3, yanchor="top"))
+    figure.update_layout(height=height, font=dict(size=FONT_SIZE), margin=dict(l=60, r=20, t=36, b=20),
+                         legend=dict(**legend, font=dict(size=FONT_SIZE)), hoverlabel=dict(font_size=FONT_SIZE))
+    axis_fonts = dict(tickfont=dict(size=FONT_SIZE), title_font=dict(size=FONT_SIZE))
+    figure.update_xaxes(**axis_fonts)
+    figure.update_yaxes(**axis_fonts)
     figure.update_annotations(font_size=FONT_SIZE + 2)  # subplot titles
     return figure
 
@@ -38,14 +43,15 @@ def activation_figure(x: float, threshold: float = VANISHING_SLOPE) -> go.Figure
     """sigmoid, tanh and ReLU side by side: f (solid), f' (dashed), the input x marked on both, and the x where
     f' < threshold shaded."""
     names = list(ACTIVATIONS)
-    figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.06)
+    titles = [f"{name}: slope {float(ACTIVATIONS[name].derivative(x)):.2g} at x = {x:g}" for name in names]
+    figure = make_subplots(rows=1, cols=len(names), subplot_titles=titles, horizontal_spacing=0.06)
     grid = np.linspace(*X_RANGE, 401)
     for col, name in enumerate(names, start=1):
         activation, first = ACTIVATIONS[name], col == 1
         for band, (low, high) in enumerate(vanishing_intervals(name, threshold)):
             low, high = max(low, X_RANGE[0]), min(high, X_RANGE[1])
             figure.add_trace(go.Scatter(  # a filled band as a trace, so it has a legend entry
-                x=[low, high, high, low, low], y=[-1.2, -1.2, 1.2, 1.2, -1.2], fill="toself", fillcolor=VANISH_FILL,
+                x=[low, high, high, low, low], y=[-5, -5, 5, 5, -5], fill="toself", fillcolor=VANISH_FILL,
                 line=dict(width=0), mode="lines", name=f"slope below {threshold:g}: the gradient vanishes",
                 legendgroup="vanish", showlegend=first and band == 0, hoverinfo="skip"), row=1, col=col)
         figure.add_trace(go.Scatter(x=grid, y=activation.function(grid), mode="lines", name="f(x)",
@@ -68,7 +74,7 @@ def activation_figure(x: float, threshold: float = VANISHING_SLOPE) -> go.Figure
     figure.update_yaxes(title_text="f(x) and slope f'(x)", row=1, col=1)
     figure.update_xaxes(range=list(X_RANGE), row=1, col=3)
     figure.update_yaxes(range=[-0.1, 2.1], row=1, col=3)  # ReLU goes on upwards; show its first part
-    return _style(figure, 340)
+    return _style(figure, 310)
 
 
 def softmax_figure(z, temperature: float) -> go.Figure:
@@ -95,7 +101,7 @@ def softmax_figure(z, temperature: float) -> go.Figure:
     figure.update_yaxes(title_text="probability", range=[0, 1.15], tickformat=".0%", row=1, col=1)
     figure.update_yaxes(autorange="reversed", title_text="probability p_i", row=1, col=2)
     figure.update_xaxes(title_text="input z_j", row=1, col=2)
-    return _style(figure, 340)
+    return _style(figure, 300)
 
 
 def _tangent(x0: float, y0: float, slope: float, half_width: float) -> tuple[list[float], list[float]]:
@@ -130,6 +136,7 @@ def loss_figure(target: float, prediction: float, label: int, p_binary: float, p
     ]
     for col, name, colour, dash, xs, loss, gradient, current in panels:
         figure.add_trace(go.Scatter(x=xs, y=[loss(v) for v in xs], mode="lines", name=name, showlegend=col == 1,
+                                    legendrank=1 if name == "MSE" else 2,
                                     line=dict(color=colour, width=3, dash=dash),
                                     hovertemplate=f"{name} at %{{x:.3f}}: %{{y:.3f}}<extra></extra>"), row=1, col=col)
         value, slope = loss(current), gradient(current)
@@ -151,7 +158,7 @@ def loss_figure(target: float, prediction: float, label: int, p_binary: float, p
     figure.update_yaxes(title_text="loss", rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 5.5], row=1, col=2)
     figure.update_yaxes(range=[0, 5.5], row=1, col=3)
-    return _style(figure, 340)
+    return _style(figure, 300)
 
 
 def gradient_chain_figure(chain: GradientChain) -> go.Figure:
@@ -169,4 +176,4 @@ def gradient_chain_figure(chain: GradientChain) -> go.Figure:
                                                                                        color=MARK_COLOR)))
     figure.update_xaxes(title_text="k: steps back from the last step")
     figure.update_yaxes(type="log", title_text="factor (log scale)", exponentformat="power")
-    return _style(figure, 360)
+    return _style(figure, 300, legend_right=True)
