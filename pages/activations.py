@@ -28,8 +28,9 @@ with activation_tab:
     st.caption(f"Shaded: where the slope is below {activations.VANISHING_SLOPE}. During training a gradient is "
                "multiplied by the slope at every activation it passes back through.")
     with st.expander("Where each activation works in this app's models"):
-        st.dataframe(pd.DataFrame([vars(use) for use in activations.APP_USES]), hide_index=True,
-                     key="act_uses_table")
+        st.dataframe(pd.DataFrame([vars(use) for use in activations.APP_USES]).rename(columns={
+            "layer": "Keras layer", "attribute": "layer setting", "role": "computes"}), hide_index=True,
+            key="act_uses_table")
 
 with softmax_tab:
     left, right = st.columns([3, 2])
@@ -61,7 +62,9 @@ with loss_tab:
     for column, sentence in zip(st.columns(3), sentences):
         column.markdown(sentence)
     st.subheader("Which set-up trains with which loss")
-    st.dataframe(pd.DataFrame([vars(use) for use in losses.LOSS_USES]), hide_index=True, key="act_loss_table")
+    st.dataframe(pd.DataFrame([vars(use) for use in losses.LOSS_USES]).rename(columns={
+        "setup": "set-up", "page": "trains on page", "kind": "task", "keras_loss": "compiled loss",
+        "output": "model output"}), hide_index=True, key="act_loss_table")
     for difference in losses.course_differences():
         st.info(difference)
     st.caption(losses.SPARSE_NOTE)

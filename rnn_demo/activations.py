@@ -229,8 +229,9 @@ class GradientChain:
     def sentence(self) -> str:
         """The caption under the chain plot, from these numbers."""
         T, first = int(self.steps_back[-1]), self.first_vanishing_step()
-        text = (f"Back {T} steps the gradient is {self.gradient[-1]:.1e} of its size: the {T} tanh slopes multiply "
-                f"to {self.tanh_slopes[-1]:.1e} and the weight contributes |W_s|^{T} = {self.weight_factor[-1]:.1e}.")
+        text = (f"A gradient at the last state S_T reaches the state {T} steps back multiplied by "
+                f"{self.gradient[-1]:.2g}: the {T} tanh slopes multiply to {self.tanh_slopes[-1]:.2g} and the "
+                f"weight contributes |W_s|^{T} = {self.weight_factor[-1]:.2g}.")
         if self.gradient.max() > 1:
             grows = int(self.steps_back[np.argmax(self.gradient > 1)])
             text += f" Here it grows above 1 (from {grows} steps back): an exploding gradient."

@@ -104,8 +104,9 @@ def test_loss_sentences_follow_the_sliders(at):
 
 
 def test_loss_table_and_course_difference_are_shown(at):
-    table = next(frame.value for frame in at.dataframe if "setup" in frame.value.columns)
-    assert list(table["keras_loss"]) == [use.keras_loss for use in losses.LOSS_USES]
+    table = next(frame.value for frame in at.dataframe if "compiled loss" in frame.value.columns)
+    assert list(table["compiled loss"]) == [use.keras_loss for use in losses.LOSS_USES]
+    assert list(table["set-up"]) == [use.setup for use in losses.LOSS_USES]
     assert [info.value for info in at.info] == losses.course_differences()
 
 

@@ -90,7 +90,7 @@ def softmax_figure(z, temperature: float) -> go.Figure:
                             text=[f"{value:.1%}" for value in p], textposition="outside", showlegend=False,
                             textfont=dict(size=FONT_SIZE), hovertemplate="%{x}: p = %{y:.4f}<extra></extra>"),
                      row=1, col=1)
-    bound = max(float(np.abs(jacobian).max()), 1e-12)
+    bound = 0.25 / temperature  # the largest any entry can be, so a saturated softmax looks pale, not loud
     names = [f"p{i + 1}" for i in range(z.size)], [f"z{j + 1}" for j in range(z.size)]
     figure.add_trace(go.Heatmap(
         z=jacobian, x=names[1], y=names[0], zmin=-bound, zmax=bound, colorscale=DIFFERENCE_SCALE,
