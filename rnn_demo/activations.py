@@ -220,6 +220,11 @@ class GradientChain:
     weight_factor: np.ndarray  # |W_s|^k
     gradient: np.ndarray  # |dS_T / dS_(T-k)| = product of |W_s tanh'(a_t)| over the last k steps
 
+    @property
+    def sigmoid_best(self) -> np.ndarray:
+        """0.25^k: a product of k sigmoid slopes can never be larger (sigmoid' <= 0.25), whatever the inputs."""
+        return ACTIVATIONS["sigmoid"].peak_slope ** self.steps_back.astype(np.float64)
+
     def first_vanishing_step(self) -> int | None:
         """The smallest k at which the gradient falls below VANISHING_SLOPE, or None within T steps."""
         below = np.flatnonzero(self.gradient < VANISHING_SLOPE)

@@ -184,6 +184,8 @@ def test_gradient_chain_vanishes_with_tanh_and_says_where():
     assert first is not None and chain.gradient[first - 1] < VANISHING_SLOPE <= chain.gradient[first - 2]
     assert np.all(np.diff(chain.gradient) <= 0)  # with |W_s| = 1 and tanh' <= 1 it can only shrink
     assert f"vanishes) {first} steps back" in chain.sentence()
+    np.testing.assert_allclose(chain.sigmoid_best, 0.25 ** np.arange(1, 51))
+    assert np.all(chain.sigmoid_best >= np.cumprod(activations.sigmoid_derivative(np.linspace(-3, 3, 50))))
     exploding = activations.gradient_chain(0.0, 3.0, 0.0, np.zeros(10))  # S stays 0, tanh' = 1: 3^k
     np.testing.assert_allclose(exploding.gradient, 3.0 ** np.arange(1, 11))
     assert "exploding" in exploding.sentence() and exploding.first_vanishing_step() is None

@@ -21,6 +21,7 @@ DERIVATIVE_COLOR = "#E69F00"  # f'(x): orange
 MARK_COLOR = "#CC79A7"  # the user's input or prediction, and the tangent: reddish purple
 SECOND_COLOR = "#56B4E9"  # a second curve in the same panel: sky blue
 VANISH_FILL = "rgba(120, 120, 120, 0.22)"  # shaded where a slope vanishes
+VANISH_LINE = "#666666"  # the vanishing threshold as a line
 X_RANGE = (-8.0, 8.0)  # the input range the activations are drawn over
 PREDICTION_RANGE = (-2.0, 2.0)  # the regression predictions the loss panel draws (the page's slider range)
 
@@ -166,14 +167,15 @@ def gradient_chain_figure(chain: GradientChain) -> go.Figure:
     figure = go.Figure()
     curves = [("|dS_T / dS_(T−k)|: the gradient k steps back", chain.gradient, FUNCTION_COLOR, "solid"),
               ("product of the k tanh slopes", chain.tanh_slopes, DERIVATIVE_COLOR, "dash"),
-              ("|W_s|^k: the recurrent weight's share", chain.weight_factor, SECOND_COLOR, "dot")]
+              ("|W_s|^k: the recurrent weight's share", chain.weight_factor, SECOND_COLOR, "dot"),
+              ("0.25^k: k sigmoid slopes at their very best", chain.sigmoid_best, MARK_COLOR, "dashdot")]
     for name, values, colour, dash in curves:
         figure.add_trace(go.Scatter(x=chain.steps_back, y=np.where(values > 0, values, np.nan), name=name,
                                     mode="lines+markers", line=dict(color=colour, width=3, dash=dash),
                                     marker=dict(size=6), hovertemplate=f"k = %{{x}}: %{{y:.2e}}<extra></extra>"))
-    figure.add_hline(y=VANISHING_SLOPE, line=dict(color=MARK_COLOR, width=2, dash="dot"),
-                     annotation=dict(text=f"{VANISHING_SLOPE:g}: vanished", font=dict(size=FONT_SIZE,
-                                                                                       color=MARK_COLOR)))
+    figure.add_hline(y=VANISHING_SLOPE, line=dict(color=VANISH_LINE, width=2, dash="dot"),
+                     annotation=dict(text=f"below {VANISHING_SLOPE:g}: vanished",
+                                     font=dict(size=FONT_SIZE, color=VANISH_LINE)))
     figure.update_xaxes(title_text="k: steps back from the last step")
     figure.update_yaxes(type="log", title_text="factor (log scale)", exponentformat="power")
     return _style(figure, 300, legend_right=True)
