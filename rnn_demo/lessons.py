@@ -25,6 +25,9 @@ LESSONS = (
     Lesson("pages/setups.py", "RNN set-ups", ":material/account_tree:", "setups", FOUNDATIONS,
            "One-to-one, one-to-many, many-to-one and many-to-many: train a small model for each in seconds, then ask "
            "it something."),
+    Lesson("pages/activations.py", "Activations & losses", ":material/show_chart:", "activations", FOUNDATIONS,
+           "Sigmoid, tanh, ReLU and softmax with their slopes, and the three losses with their gradients: move the "
+           "input and see where a gradient vanishes, and which of the app's models uses which."),
     Lesson("pages/train_lstm.py", "Train the LSTM", ":material/model_training:", "train_lstm", LSTM,
            "Watch the course's IMDb model (Embedding → LSTM → Dense) learn live: loss, accuracy, a confusion matrix "
            "and the model summary. Stop it any time; the model is yours."),
