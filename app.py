@@ -10,6 +10,8 @@ PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
     st.Page("pages/train_lstm.py", title="Train the LSTM", icon=":material/model_training:", url_path="train_lstm"),
     st.Page("pages/inspect_gates.py", title="Inspect the gates", icon=":material/biotech:", url_path="inspect_gates"),
+    st.Page("pages/lab.py", title="Analysis lab", icon=":material/science:", url_path="lab"),
+    st.Page("pages/lab_probes.py", title="Probes", icon=":material/fact_check:", url_path="lab_probes"),
     st.Page("pages/setups.py", title="RNN set-ups", icon=":material/account_tree:", url_path="setups"),
 ]
 

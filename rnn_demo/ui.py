@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from rnn_demo import data, inspect, training
+from rnn_demo import data, inspect, training, unit_search
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import TrainingJob, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
@@ -108,6 +108,27 @@ def bundle_named(name: str) -> Bundle:
     if name == MINE and (bundle := my_bundle()) is not None:
         return bundle
     raise ValueError(f"no model named {name!r} in this session; choose one of: {', '.join(model_names())}.")
+
+
+@st.cache_resource(show_spinner="Computing the hidden states of the test reviews to search (once per model)…",
+                   max_entries=2)
+def _pretrained_state_index(preset: str) -> unit_search.StateIndex:
+    bundle = pretrained_bundle(preset)
+    return unit_search.build_index(bundle, unit_search.search_reviews(bundle))
+
+
+def state_index(model_name: str) -> unit_search.StateIndex:
+    """Hidden states of test reviews for the unit search: shared read-only for a pretrained model, kept in the
+    session for the user's own (recomputed when they train a new one)."""
+    if model_name in PRETRAINED_PRESETS:
+        return _pretrained_state_index(PRETRAINED_PRESETS[model_name])
+    bundle = bundle_named(model_name)
+    stored = st.session_state.get("lab_state_index")
+    if stored is None or stored[0] is not bundle:  # holding the bundle keeps its identity valid
+        with st.spinner("Computing the hidden states of the test reviews to search…"):
+            stored = st.session_state["lab_state_index"] = (
+                bundle, unit_search.build_index(bundle, unit_search.search_reviews(bundle)))
+    return stored[1]
 
 
 def bundle_at_epoch(bundle: Bundle, epoch: int) -> Bundle:
