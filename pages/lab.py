@@ -18,14 +18,14 @@ COURSE_EXAMPLE = ("I loved this movie! The action sequences were on point and th
 
 st.title("Analysis lab")
 left, right = st.columns([2, 1])
-model_name = right.radio("Model", ui.model_names(), key="lab_model", help="Train your own on the Train page.")
+model_name = right.selectbox("Model", ui.model_names(), key="lab_model", help="Train your own on the Train page.")
 try:
     bundle = ui.bundle_named(model_name)
     weights = analysis.weights_of(bundle)
 except ValueError as error:
     ui.show_error_and_stop(f"The model cannot be analysed: {error}")
 default = st.session_state.get("shared_review") or COURSE_EXAMPLE
-review = left.text_area("Review (from the Inspect page, or type one)", default, height=90, max_chars=200_000,
+review = left.text_area("Review (from the Inspect page, or type one)", default, height=80, max_chars=200_000,
                         key=f"lab_review_{zlib.crc32(default.encode())}")
 if not review.strip():
     ui.show_error_and_stop("Type a review above to analyse what the model does with it.")
@@ -38,7 +38,7 @@ word_names = [f"{position}: {token}" for position, token in enumerate(tokens)]
 # Widgets whose choices depend on the review or the model carry it in their key, so a stale choice never lingers.
 review_id, units_id = zlib.crc32(review.encode()), weights.units
 prediction = float(replay.running_prediction[-1])
-right.metric("P(positive) of this review", f"{prediction:.3f}")
+right.markdown(f"P(positive) of this review: **{prediction:.3f}** ({'positive' if prediction >= 0.5 else 'negative'})")
 if replay.review.truncated:
     st.warning(f"The review has {replay.review.total_tokens:,} words; the lab uses the last {len(tokens)} (MaxLen) "
                "that the model sees.")
@@ -46,12 +46,13 @@ if replay.review.truncated:
 why, what_if, search, maths = st.tabs(["Why? (drop words)", "What if?", "Find units like LSTMVis", "The equations"])
 
 with why:
-    by = st.radio("Drop each", ["word", "sentence"], horizontal=True, key="lab_occlusion_by")
+    choice, explained = st.columns([1, 3])
+    by = choice.radio("Drop each", ["word", "sentence"], horizontal=True, key="lab_occlusion_by")
     word_occlusion = analysis.occlude(bundle, review)
     occlusion = word_occlusion if by == "word" else analysis.occlude(bundle, review, by=by)
     strongest = int(np.argmax(np.abs(occlusion.change)))
     part = md(occlusion.part_text(strongest))
-    st.caption(f"Dropping '{part}' moves P(positive) most: {occlusion.change[strongest]:+.3f} "
+    explained.caption(f"Dropping '{part}' moves P(positive) most: {occlusion.change[strongest]:+.3f} "
                f"(from {occlusion.prediction:.3f} to {occlusion.without[strongest]:.3f}). "
                f"{int(np.sum(occlusion.change > 0))} of {len(occlusion.spans)} {by}s pull towards negative "
                "(dropping them raises P(positive)).")
@@ -77,7 +78,8 @@ with what_if:
         changes = dict(forget_value=value, forget_units=units)
         described = f"Forget gate of {'every unit' if units is None else f'unit {unit}'} clamped to {value:g}"
     else:
-        word = word_names.index(first.selectbox("Word", word_names, index=len(word_names) - 1, key=f"lab_whatif_word_{review_id}"))
+        word = word_names.index(first.selectbox("Word", word_names, index=len(word_names) - 1,
+                                                key=f"lab_whatif_word_{review_id}"))
         changes, described = dict(shut_input_words=[word]), f"Input gate shut at '{md(tokens[word])}'"
     result = analysis.what_if(bundle, review, **changes)
     gap = result.changed.running_prediction - result.original.running_prediction
@@ -91,10 +93,11 @@ with what_if:
 
 with search:
     default_word = word_names[int(np.argmax(np.abs(word_occlusion.change)))]
-    span = (st.select_slider("Span of words (drag both ends)", word_names, key=f"lab_span_{review_id}",
-                             value=(default_word, default_word)) if len(tokens) > 1 else word_names * 2)
+    spans, counts = st.columns([3, 1])
+    span = (spans.select_slider("Span of words (drag both ends)", word_names, key=f"lab_span_{review_id}",
+                                value=(default_word, default_word)) if len(tokens) > 1 else word_names * 2)
     start, end = word_names.index(span[0]), word_names.index(span[1]) + 1
-    count = st.slider("Units to follow", 1, 5, 3, key="lab_unit_count")
+    count = counts.slider("Units to follow", 1, 5, 3, key="lab_unit_count")
     hidden = replay.trace.hidden[replay.padding:]  # (words, units)
     scores = unit_search.unit_scores(hidden, start, end)
     chosen = unit_search.top_units(hidden, start, end, count)

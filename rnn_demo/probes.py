@@ -42,6 +42,8 @@ class Probe:
 FIXED_PROBES = (
     Probe("negation: not good", "This movie is not good.", "negative", "negation"),
     Probe("negation: not bad at all", "I expected to hate it, but it was not bad at all.", "positive", "negation"),
+    Probe("negation: three in a row", "This film is not good. The story is not interesting and the jokes are not "
+          "funny at all.", "negative", "negation"),
     Probe("contrast: but (ends negative)", "The actors try hard, but the film is a boring mess.", "negative",
           "'but' contrast"),
     Probe("contrast: but (ends positive)", "The first hour is slow, but it becomes a moving and beautiful film.",
@@ -92,16 +94,16 @@ def run_probes(bundle: Bundle, probes) -> list[ProbeResult]:
 
 
 def table(results_by_model: dict[str, list[ProbeResult]]) -> list[dict]:
-    """One row per probe, with each model's P(positive) and pass/fail in its own columns."""
+    """One row per probe: its name, the expected answer, each model's P(positive) and pass/fail, the skill tested."""
     models = list(results_by_model)
     if not models:
         return []
     rows = []
     for position, first in enumerate(results_by_model[models[0]]):
-        row = {"probe": first.probe.name, "expected": first.probe.expected, "tests": first.probe.skill}
+        row = {"probe": first.probe.name, "expected": first.probe.expected}
         for model in models:
             result = results_by_model[model][position]
             row[f"P(positive): {model}"] = round(result.probability, 3)
             row[f"result: {model}"] = "pass ✓" if result.passed else "FAIL ✗"
-        rows.append(row)
+        rows.append({**row, "tests": first.probe.skill})
     return rows

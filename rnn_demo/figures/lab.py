@@ -32,16 +32,34 @@ def _word_grid(labels: list[str], values: np.ndarray, words_per_line: int) -> tu
     return grid, texts
 
 
+def _readable(figure: go.Figure) -> go.Figure:
+    """Every tick, axis title and legend at FONT_SIZE or more (Streamlit's chart theme would shrink them to 12 px)."""
+    figure.update_layout(font=dict(size=FONT_SIZE), legend=dict(font=dict(size=FONT_SIZE)))
+    figure.update_xaxes(tickfont=dict(size=FONT_SIZE), title_font=dict(size=FONT_SIZE))
+    figure.update_yaxes(tickfont=dict(size=FONT_SIZE), title_font=dict(size=FONT_SIZE))
+    return figure
+
+
 def _hide_axes(figure: go.Figure) -> None:
     figure.update_yaxes(autorange="reversed", showticklabels=False, ticks="", showgrid=False, zeroline=False)
     figure.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
 
 
-def occlusion_words_figure(tokens: list[str], unknown, change: np.ndarray, words_per_line: int = 12) -> go.Figure:
+def _words_per_line(labels: list[str], width_px: int = 720, char_px: float = 9.5) -> int:
+    """As many cells per line as fit the longest word (long words shortened to 12 characters) at 16 px text."""
+    longest = min(12, max(len(label) for label in labels))
+    return int(np.clip(width_px // (longest * char_px + 12), 4, 14))
+
+
+def _shorten(label: str, characters: int = 12) -> str:
+    return label if len(label) <= characters else label[:characters - 1] + "…"
+
+
+def occlusion_words_figure(tokens: list[str], unknown, change: np.ndarray) -> go.Figure:
     """The review's words, each coloured by the change in P(positive) when it alone is dropped (green: dropping
     it raises P(positive), so the word pulled towards negative; purple: the word pulled towards positive)."""
     labels = word_labels(tokens, unknown)
-    grid, texts = _word_grid(labels, change, words_per_line)
+    grid, texts = _word_grid([_shorten(label) for label in labels], change, _words_per_line(labels))
     bound = max(0.01, float(np.abs(change).max()))
     figure = go.Figure(go.Heatmap(
         z=grid, text=texts, texttemplate="%{text}", textfont=dict(size=FONT_SIZE + 2), zmin=-bound, zmax=bound,
@@ -50,9 +68,8 @@ def occlusion_words_figure(tokens: list[str], unknown, change: np.ndarray, words
                       thickness=14, tickformat="+.2f"),
     ))
     _hide_axes(figure)
-    figure.update_layout(height=110 + 44 * grid.shape[0], margin=dict(l=10, r=10, t=10, b=10),
-                         font=dict(size=FONT_SIZE))
-    return figure
+    figure.update_layout(height=110 + 44 * grid.shape[0], margin=dict(l=10, r=10, t=10, b=10))
+    return _readable(figure)
 
 
 def occlusion_sentences_figure(sentences: list[str], change: np.ndarray, max_characters: int = 70) -> go.Figure:
@@ -68,9 +85,8 @@ def occlusion_sentences_figure(sentences: list[str], change: np.ndarray, max_cha
     figure.update_xaxes(range=[-bound, bound], title_text="change in P(positive) when the sentence is dropped",
                         zeroline=True, zerolinecolor="#444")
     figure.update_yaxes(autorange="reversed")
-    figure.update_layout(height=120 + 40 * len(labels), margin=dict(l=10, r=20, t=10, b=50),
-                         font=dict(size=FONT_SIZE))
-    return figure
+    figure.update_layout(height=120 + 40 * len(labels), margin=dict(l=10, r=20, t=10, b=50))
+    return _readable(figure)
 
 
 def what_if_figure(tokens: list[str], unknown, original: np.ndarray, changed: np.ndarray,
@@ -92,12 +108,12 @@ def what_if_figure(tokens: list[str], unknown, original: np.ndarray, changed: np
     set_word_axis(figure, labels)
     figure.update_yaxes(range=[0, 1], title_text="running P(positive)")
     figure.update_xaxes(range=[-0.5, len(labels) - 0.5])
-    figure.update_layout(height=380, margin=dict(l=60, r=20, t=40, b=100), font=dict(size=FONT_SIZE),
+    figure.update_layout(height=380, margin=dict(l=60, r=20, t=40, b=100),
                          legend=dict(orientation="h", y=1.12))
-    return figure
+    return _readable(figure)
 
 
-def matches_figure(rows: list[dict], context: int = 6) -> go.Figure:
+def matches_figure(rows: list[dict], context: int = 4) -> go.Figure:
     """Rows of words coloured by the chosen units' mean h_t, the matching span boxed, `context` words either side.
 
     rows: dicts with "name" (row title), "tokens", "activation" (one value per token), "start", "end".
@@ -111,7 +127,7 @@ def matches_figure(rows: list[dict], context: int = 6) -> go.Figure:
         shown = range(first, min(len(row["tokens"]), first + width))
         for cell, position in enumerate(shown):
             grid[line, cell] = row["activation"][position]
-            texts[line, cell] = safe(row["tokens"][position])
+            texts[line, cell] = _shorten(safe(row["tokens"][position]), 9)
         boxes.append((row["start"] - first, row["end"] - first))
     bound = max(0.1, float(np.nanmax(np.abs(grid))))
     figure = go.Figure(go.Heatmap(
@@ -125,5 +141,5 @@ def matches_figure(rows: list[dict], context: int = 6) -> go.Figure:
     figure.update_yaxes(autorange="reversed", tickmode="array", tickvals=list(range(len(rows))),
                         ticktext=[safe(row["name"]) for row in rows], showgrid=False, zeroline=False)
     figure.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
-    figure.update_layout(height=80 + 56 * len(rows), margin=dict(l=10, r=10, t=10, b=10), font=dict(size=FONT_SIZE))
-    return figure
+    figure.update_layout(height=80 + 56 * len(rows), margin=dict(l=10, r=10, t=10, b=10))
+    return _readable(figure)
