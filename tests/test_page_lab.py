@@ -8,12 +8,14 @@ import json
 import re
 import zlib
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnn_demo import inspect, models, probes, text
+from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -197,3 +199,35 @@ def test_an_empty_user_probe_is_refused_with_a_message():
     at.button(key="lab_probe_add").click().run()
     assert [error.value for error in at.error] == ["a probe needs a review: type a few words."]
     assert len(at.dataframe[0].value) == len(probes.FIXED_PROBES)
+
+
+def test_my_own_model_gets_its_own_search_index_and_probe_columns():
+    """A session's trained model (here a tiny random one standing in for a finished training job)."""
+    config = RunConfig(name="tiny", text=TextConfig(vocab_size=40, maxlen=30),
+                       model=ModelConfig(embedding_dim=4, units=5), train=TrainConfig(seed=1))
+    words = "the film is good bad not great awful plot acting movie a and it was".split()
+    model = models.build_classifier(config)
+    rng = np.random.default_rng(0)
+    model.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in model.get_weights()])
+    mine = models.Bundle(config, text.Vocabulary(tuple(words)), model)
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["training_job"] = SimpleNamespace(bundle=mine, finished=True)
+    at.session_state["lab_model"] = "my trained model"
+    at.session_state["lab_probe_models"] = ["my trained model"]
+    at.switch_page("pages/lab.py").run()
+    assert not at.exception and at.selectbox(key="lab_model").value == "my trained model"
+    (caption,) = captions(at, "Units ")
+    assert "Searched 400 test reviews" in caption
+    stored_bundle, index = at.session_state["lab_state_index"]
+    assert stored_bundle is mine and index.hidden.shape == (400, 30, 5)
+    at.run()
+    assert at.session_state["lab_state_index"][1] is index  # kept for the session, not recomputed
+
+    at.switch_page("pages/lab_probes.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert [column for column in table.columns if column.startswith("P(")] == ["P(positive): my model"]
+    for row, probe in zip(table.to_dict("records"), probes.FIXED_PROBES):
+        assert row["P(positive): my model"] == pytest.approx(inspect.inspect(mine, probe.text).prediction,
+                                                             abs=5e-4 + 1e-6)
