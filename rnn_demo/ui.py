@@ -152,6 +152,27 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
     return memo[key]
 
 
+_KEPT = "kept_widget_values"
+
+
+def kept(key: str, default, options=None) -> dict:
+    """Widget arguments (key, on_change) that keep its value for the session across visits to other pages.
+
+    Streamlit forgets a widget's value when a page without it runs; this puts back the value it had when the user
+    last changed it (or `default`, also when that value is no longer among `options`). Use as `**ui.kept(...)`.
+    """
+    memory = st.session_state.setdefault(_KEPT, {})
+    if key not in st.session_state:
+        value = memory.get(key, default)
+        choices = value if isinstance(value, (list, tuple)) else [value]  # a multiselect's or range slider's value
+        st.session_state[key] = value if options is None or all(choice in options for choice in choices) else default
+    return dict(key=key, on_change=_remember, args=(key,))
+
+
+def _remember(key: str) -> None:
+    st.session_state.setdefault(_KEPT, {})[key] = st.session_state[key]
+
+
 def show_error_and_stop(message: str) -> None:
     st.error(message)
     st.stop()

@@ -76,6 +76,7 @@ def cells(spec: dict) -> dict[str, float]:
 
 def test_the_lab_opens_on_the_shared_review_and_shows_the_models_prediction(fast):
     at = open_lab(shared=REVIEW)
+    assert not at.warning and not at.error
     assert at.text_area(key=review_key(REVIEW)).value == REVIEW
     (shown,) = [item.value for item in at.markdown if item.value.startswith("P(positive) of this review")]
     probability = inspect.inspect(fast, REVIEW).prediction
@@ -231,3 +232,29 @@ def test_my_own_model_gets_its_own_search_index_and_probe_columns():
     for row, probe in zip(table.to_dict("records"), probes.FIXED_PROBES):
         assert row["P(positive): my model"] == pytest.approx(inspect.inspect(mine, probe.text).prediction,
                                                              abs=5e-4 + 1e-6)
+
+
+def test_the_labs_choices_survive_a_visit_to_another_page():
+    at = open_lab(REVIEW)
+    at.selectbox(key="lab_model").set_value("pretrained course model (seed preset, 128 units)").run()
+    at.radio(key="lab_occlusion_by").set_value("sentence").run()
+    at.radio(key="lab_whatif_kind").set_value("zero a unit").run()
+    at.number_input(key="lab_whatif_unit_128").set_value(100).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/lab.py").run()
+    assert not at.exception
+    assert at.text_area(key=review_key()).value == REVIEW
+    assert at.selectbox(key="lab_model").value == "pretrained course model (seed preset, 128 units)"
+    assert at.radio(key="lab_occlusion_by").value == "sentence"
+    assert at.number_input(key="lab_whatif_unit_128").value == 100
+    assert captions(at, "Unit 100 zeroed") and not at.warning
+
+
+def test_a_probe_opens_in_the_lab():
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.switch_page("pages/lab_probes.py").run()
+    at.selectbox(key="lab_probe_pick").set_value("negation: not bad at all").run()
+    at.button(key="lab_probe_open").click().run()
+    assert not at.exception
+    assert at.text_area(key=review_key(REVIEW)).value == REVIEW
+    assert captions(at, "Dropping ")
