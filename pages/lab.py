@@ -13,6 +13,7 @@ from rnn_demo.figures.lab import markdown_text as md
 
 ui.use_app_navigation()
 
+CHART_CONFIG = {"displayModeBar": False}  # the toolbar would cover the colour bars' titles
 COURSE_EXAMPLE = ("I loved this movie! The action sequences were on point and the acting was terrific. "
                   "Highly recommended!")
 
@@ -55,14 +56,15 @@ with why:
     strongest = int(np.argmax(np.abs(occlusion.change)))
     part = md(occlusion.part_text(strongest))
     explained.caption(f"Dropping '{part}' moves P(positive) most: {occlusion.change[strongest]:+.3f} "
-               f"(from {occlusion.prediction:.3f} to {occlusion.without[strongest]:.3f}). "
-               f"{int(np.sum(occlusion.change > 0))} of {len(occlusion.spans)} {by}s pull towards negative "
-               "(dropping them raises P(positive)).")
+                      f"(from {occlusion.prediction:.3f} to {occlusion.without[strongest]:.3f}). "
+                      f"{int(np.sum(occlusion.change > 0))} of {len(occlusion.spans)} {by}s pull towards negative "
+                      "(dropping them raises P(positive)).")
     if by == "word":
-        st.plotly_chart(figures.occlusion_words_figure(tokens, unknown, occlusion.change), key="lab_occlusion")
+        figure = figures.occlusion_words_figure(tokens, unknown, occlusion.change)
     else:
-        sentences = [occlusion.part_text(k) for k in range(len(occlusion.spans))]
-        st.plotly_chart(figures.occlusion_sentences_figure(sentences, occlusion.change), key="lab_occlusion")
+        figure = figures.occlusion_sentences_figure([occlusion.part_text(k) for k in range(len(occlusion.spans))],
+                                                    occlusion.change)
+    st.plotly_chart(figure, key="lab_occlusion", config=CHART_CONFIG)
 
 with what_if:
     kinds = ["zero a unit", "clamp the forget gate", "shut the input gate at a word"]
@@ -92,7 +94,7 @@ with what_if:
                f"is after word {widest} '{md(tokens[widest])}': {gap[widest]:+.3f}.")
     st.plotly_chart(figures.what_if_figure(tokens, unknown, result.original.running_prediction,
                                            result.changed.running_prediction, changes.get("shut_input_words", ())),
-                    key="lab_whatif")
+                    key="lab_whatif", config=CHART_CONFIG)
 
 with search:
     default_word = word_names[int(np.argmax(np.abs(word_occlusion.change)))]
@@ -120,7 +122,7 @@ with search:
                      activation=hidden[:, chosen].mean(axis=1))
         rows = [query] + [dict(name=f"test #{m.review} ({'positive' if m.label else 'negative'})", tokens=m.tokens,
                                start=m.start, end=m.end, activation=m.activation) for m in matches]
-        st.plotly_chart(figures.matches_figure(rows), key="lab_matches")
+        st.plotly_chart(figures.matches_figure(rows), key="lab_matches", config=CHART_CONFIG)
 
 with maths:
     first, second = st.columns(2)
