@@ -51,8 +51,9 @@ why, what_if, search, maths = st.tabs(["Why? (drop words)", "What if?", "Find un
 with why:
     choice, explained = st.columns([1, 3])
     by = choice.radio("Drop each", ["word", "sentence"], horizontal=True, **ui.kept("lab_occlusion_by", "word"))
-    word_occlusion = analysis.occlude(bundle, review)
-    occlusion = word_occlusion if by == "word" else analysis.occlude(bundle, review, by=by)
+    word_occlusion = ui.remembered("occlusion by word", bundle, review, lambda: analysis.occlude(bundle, review))
+    occlusion = word_occlusion if by == "word" else ui.remembered(
+        "occlusion by sentence", bundle, review, lambda: analysis.occlude(bundle, review, by="sentence"))
     strongest = int(np.argmax(np.abs(occlusion.change)))
     part = md(occlusion.part_text(strongest))
     explained.caption(f"Dropping '{part}' moves P(positive) most: {occlusion.change[strongest]:+.3f} "

@@ -152,6 +152,19 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
     return memo[key]
 
 
+def remembered(kind: str, bundle: Bundle, review: str, compute):
+    """compute(), remembered in this session for the last 8 (kind, model, review): a rerun for another widget of the
+    same page does not redo slow work. The entry holds its bundle, so a new model with the same review recomputes."""
+    memo: OrderedDict = st.session_state.setdefault("remembered_results", OrderedDict())
+    key = (kind, review)
+    if key not in memo or memo[key][0] is not bundle:
+        memo[key] = (bundle, compute())
+        while len(memo) > 8:
+            memo.popitem(last=False)
+    memo.move_to_end(key)
+    return memo[key][1]
+
+
 _KEPT = "kept_widget_values"
 
 
