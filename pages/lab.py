@@ -134,6 +134,8 @@ with maths:
     st.caption(f"Word {step} '{md(eq.word)}', unit {unit}. Keras stores W, U and b in the gate order i, f, g, o; "
                + ("h_(t-1) and c_(t-1) of the first word are the states after the padding the model reads first."
                   if step == 0 else f"h_(t-1) and c_(t-1) are the states after word {step - 1}."))
+    st.latex(r"z = W\,x_t + U\,h_{t-1} + b \;\rightarrow\; i = \sigma(z_i),\ f = \sigma(z_f),\ "
+             r"g = \tanh(z_g),\ o = \sigma(z_o)")
     st.dataframe(eq.rows(), hide_index=True, key="lab_eq_table",
                  column_config={name: st.column_config.NumberColumn(format="%.4f")
                                 for name in ("W·x_t", "U·h_(t-1)", "b", "z", "value")})
