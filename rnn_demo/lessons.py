@@ -34,4 +34,10 @@ LESSONS = (
     Lesson("pages/inspect_gates.py", "Inspect the gates", ":material/biotech:", "inspect_gates", LSTM,
            "Type a review and see the forget, input and output gates, the cell state (current memory) and the hidden "
            "state (overall memory) for every word, and how the verdict changes word by word."),
+    Lesson("pages/lab.py", "Analysis lab", ":material/science:", "lab", LSTM,
+           "Why did it decide that? Drop words, switch off units or clamp gates and watch the verdict change, find "
+           "units that fire on a phrase in other reviews, and follow one word through the equations."),
+    Lesson("pages/lab_probes.py", "Probes: where the model fails", ":material/fact_check:", "lab_probes", LSTM,
+           "A fixed set of tricky reviews (negation, contrast, long reviews, MaxLen) with pass/fail for each model, "
+           "plus your own probes."),
 )

@@ -109,16 +109,58 @@ class LSTMTrace:
     hidden: np.ndarray  # h_t = o_t * tanh(c_t), the hidden state (the course: overall memory)
 
 
-def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None) -> LSTMTrace:
+@dataclass(frozen=True)
+class Intervention:
+    """A what-if change applied while replaying an LSTM: the trace then records the changed gates and states.
+
+    Steps count in the replayed sequence (with any padding). Zeroing and clamping act on every step from `from_step`.
+    """
+
+    zero_units: tuple[int, ...] = ()  # these units' c_t and h_t are set to 0 after each step (the unit is removed)
+    forget_value: float | None = None  # clamp the forget gate f_t to this value (0 = forget all, 1 = keep all)
+    forget_units: tuple[int, ...] | None = None  # which units' forget gate is clamped; None = every unit
+    shut_input_steps: frozenset[int] = frozenset()  # at these steps every unit's input gate i_t is forced to 0
+    from_step: int = 0  # zeroing and clamping start at this step (e.g. the first real word after the padding)
+
+    def check(self, units: int) -> None:
+        """ValueError naming the bad setting if a unit is out of range or the clamp is not a gate value."""
+        for unit in (*self.zero_units, *(self.forget_units or ())):
+            if not 0 <= unit < units:
+                raise ValueError(f"unit {unit} does not exist: this LSTM has units 0 to {units - 1}.")
+        if self.forget_value is not None and not 0.0 <= self.forget_value <= 1.0:
+            raise ValueError(f"a forget gate lies between 0 and 1, cannot clamp it to {self.forget_value}.")
+
+    def gates(self, t: int, i_t: np.ndarray, f_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The input and forget gates of step t after the change."""
+        if t in self.shut_input_steps:
+            i_t = np.zeros_like(i_t)
+        if self.forget_value is not None and t >= self.from_step:
+            f_t = f_t.copy()
+            f_t[slice(None) if self.forget_units is None else list(self.forget_units)] = self.forget_value
+        return i_t, f_t
+
+    def states(self, t: int, c_t: np.ndarray, h_t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The cell and hidden states of step t after the change."""
+        if self.zero_units and t >= self.from_step:
+            c_t, h_t = c_t.copy(), h_t.copy()
+            c_t[list(self.zero_units)] = h_t[list(self.zero_units)] = 0.0
+        return c_t, h_t
+
+
+def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None,
+               intervention: Intervention | None = None) -> LSTMTrace:
     """Replay a Keras LSTM over one sequence inputs (time, input_dim) from h0, c0 (units,; zeros by default).
 
     Weights as Keras stores them: kernel (input_dim, 4*units), recurrent_kernel (units, 4*units), bias (4*units,),
-    with the four blocks in Keras' gate order i, f, c, o.
+    with the four blocks in Keras' gate order i, f, c, o. With an `intervention`, its changes are applied at every
+    step and carried forward (without one, the arithmetic is exactly Keras').
     """
     kernel, recurrent_kernel, bias, units = _as_weights(kernel, recurrent_kernel, bias, gates=4)
     inputs = _as_sequence(inputs, kernel.shape[0])
     h_prev = _initial_state(h0, units, "h0")  # (units,)
     c_prev = _initial_state(c0, units, "c0")  # (units,)
+    if intervention is not None:
+        intervention.check(units)
 
     # The input part of every gate does not depend on the state, so it is computed for all steps at once.
     x_proj = inputs @ kernel + bias  # (time, 4*units)
@@ -129,8 +171,14 @@ def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None) -> LSTM
         z = (x_proj[t] + h_prev @ recurrent_kernel).reshape(4, units)  # (4, units) pre-activations
         i_t, f_t, o_t = sigmoid(z[0]), sigmoid(z[1]), sigmoid(z[3])
         g_t = np.tanh(z[2])
-        c_prev = cell[t] = f_t * c_prev + i_t * g_t
-        h_prev = hidden[t] = o_t * np.tanh(c_prev)
+        if intervention is not None:
+            i_t, f_t = intervention.gates(t, i_t, f_t)
+        c_t = f_t * c_prev + i_t * g_t
+        h_t = o_t * np.tanh(c_t)
+        if intervention is not None:
+            c_t, h_t = intervention.states(t, c_t, h_t)
+        c_prev = cell[t] = c_t
+        h_prev = hidden[t] = h_t
         gates[t] = i_t, f_t, g_t, o_t
     return LSTMTrace(
         input_gate=gates[:, 0],

@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from rnn_demo import cluster, data, inspect, state, training
+from rnn_demo import cluster, data, inspect, state, training, unit_search
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
@@ -189,6 +189,27 @@ def bundle_named(name: str) -> Bundle:
     raise ValueError(f"no model named {name!r} in this session; choose one of: {', '.join(model_names())}.")
 
 
+@st.cache_resource(show_spinner="Computing the hidden states of the test reviews to search (once per model)…",
+                   max_entries=2)
+def _pretrained_state_index(preset: str) -> unit_search.StateIndex:
+    bundle = pretrained_bundle(preset)
+    return unit_search.build_index(bundle, unit_search.search_reviews(bundle))
+
+
+def state_index(model_name: str) -> unit_search.StateIndex:
+    """Hidden states of test reviews for the unit search: shared read-only for a pretrained model, kept in the
+    session for the user's own (recomputed when they train a new one)."""
+    if model_name in PRETRAINED_PRESETS:
+        return _pretrained_state_index(PRETRAINED_PRESETS[model_name])
+    bundle = bundle_named(model_name)
+    stored = st.session_state.get("lab_state_index")
+    if stored is None or stored[0] is not bundle:  # holding the bundle keeps its identity valid
+        with st.spinner("Computing the hidden states of the test reviews to search…"):
+            stored = st.session_state["lab_state_index"] = (
+                bundle, unit_search.build_index(bundle, unit_search.search_reviews(bundle)))
+    return stored[1]
+
+
 def bundle_at_epoch(bundle: Bundle, epoch: int) -> Bundle:
     """The user's model as it was after `epoch`, rebuilt once per session and epoch."""
     cache = st.session_state.setdefault("epoch_bundles", {})
@@ -269,6 +290,40 @@ if (!window.rnnDemoWellFormedText) {
 def keep_typed_text_well_formed() -> None:
     """Make every text box of the page send well-formed text (see _WELL_FORMED_TEXT_SCRIPT); call once per run."""
     st.html(_WELL_FORMED_TEXT_SCRIPT, unsafe_allow_javascript=True, width="content")
+
+
+def remembered(kind: str, bundle: Bundle, review: str, compute):
+    """compute(), remembered in this session for the last 8 (kind, model, review): a rerun for another widget of the
+    same page does not redo slow work. The entry holds its bundle, so a new model with the same review recomputes."""
+    memo: OrderedDict = st.session_state.setdefault("remembered_results", OrderedDict())
+    key = (kind, review)
+    if key not in memo or memo[key][0] is not bundle:
+        memo[key] = (bundle, compute())
+        while len(memo) > 8:
+            memo.popitem(last=False)
+    memo.move_to_end(key)
+    return memo[key][1]
+
+
+_KEPT = "kept_widget_values"
+
+
+def kept(key: str, default, options=None) -> dict:
+    """Widget arguments (key, on_change) that keep its value for the session across visits to other pages.
+
+    Streamlit forgets a widget's value when a page without it runs; this puts back the value it had when the user
+    last changed it (or `default`, also when that value is no longer among `options`). Use as `**ui.kept(...)`.
+    """
+    memory = st.session_state.setdefault(_KEPT, {})
+    if key not in st.session_state:
+        value = memory.get(key, default)
+        choices = value if isinstance(value, (list, tuple)) else [value]  # a multiselect's or range slider's value
+        st.session_state[key] = value if options is None or all(choice in options for choice in choices) else default
+    return dict(key=key, on_change=_remember, args=(key,))
+
+
+def _remember(key: str) -> None:
+    st.session_state.setdefault(_KEPT, {})[key] = st.session_state[key]
 
 
 def show_error_and_stop(message: str) -> None:

@@ -1,0 +1,59 @@
+"""Probes: reviews with a known answer, each testing one skill, run on several models side by side, pass or fail."""
+
+import streamlit as st
+
+from rnn_demo import probes, ui
+from rnn_demo.figures.lab import markdown_text as md
+
+ui.use_app_navigation()
+
+SHORT_NAMES = {ui.PRETRAINED: "fast model", ui.PRETRAINED_COURSE: "course model", ui.MINE: "my model"}
+
+st.title("Probes: what can each model do?")
+st.caption("Each probe is a review with the answer a good sentiment model gives. Expected 'unsure' means "
+           f"P(positive) between {probes.UNSURE_BAND[0]} and {probes.UNSURE_BAND[1]}. A failure is shown as a "
+           "failure: open its review in the Analysis lab (below the table) to see which words decided it.")
+names = ui.model_names()
+chosen = st.multiselect("Models", names, **ui.kept("lab_probe_models", names, names))
+if not chosen:
+    ui.show_error_and_stop("Choose at least one model to run the probes on.")
+
+all_probes = [*probes.FIXED_PROBES, *st.session_state.get("lab_user_probes", [])]
+results = {}
+for name in chosen:
+    try:
+        results[SHORT_NAMES.get(name, name)] = probes.run_probes(ui.bundle_named(name), all_probes)
+    except ValueError as error:
+        st.error(f"{name}: {error}")
+if results:
+    st.dataframe(probes.table(results), hide_index=True, key="lab_probe_table", column_config={
+        f"P(positive): {name}": st.column_config.NumberColumn(format="%.3f") for name in results})
+for name, model_results in results.items():
+    failed = [result.probe.name for result in model_results if not result.passed]
+    st.caption(f"**{md(name)}**: {len(model_results) - len(failed)} of {len(model_results)} probes pass"
+               + (f"; fails: {md('; '.join(failed))}." if failed else "."))
+
+with st.expander("Add your own probe (kept for this session)", expanded=False):
+    with st.form("lab_probe_form", clear_on_submit=True):
+        probe_text = st.text_input("Review", max_chars=probes.MAX_PROBE_CHARACTERS, key="lab_probe_text")
+        expected = st.radio("Expected answer", probes.EXPECTED, horizontal=True, key="lab_probe_expected")
+        added = st.form_submit_button("Add probe", key="lab_probe_add")
+    if added:
+        mine = st.session_state.setdefault("lab_user_probes", [])
+        try:
+            mine.append(probes.Probe(f"my probe {len(mine) + 1}", probe_text, expected, "your own"))
+            st.rerun()
+        except ValueError as error:
+            st.error(str(error))
+    if st.session_state.get("lab_user_probes") and st.button("Remove my probes", key="lab_probe_clear"):
+        st.session_state["lab_user_probes"] = []
+        st.rerun()
+
+with st.expander("The probes' reviews, and why a model decided", expanded=False):
+    probe_names = [probe.name for probe in all_probes]
+    picked = st.selectbox("Probe", probe_names, **ui.kept("lab_probe_pick", probe_names[0], probe_names))
+    probe = next(probe for probe in all_probes if probe.name == picked)
+    st.text(probe.text)
+    if st.button("Analyse this review in the Analysis lab", key="lab_probe_open"):
+        st.session_state["shared_review"] = probe.text
+        st.switch_page("pages/lab.py")

@@ -1,0 +1,39 @@
+"""The Analysis lab in a real browser at projector size (1280x720): the occlusion chart, its colour bar with its
+meaning and the computed caption are visible without scrolling, and typed markup shows as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import wait_for_script
+
+pytestmark = pytest.mark.browser
+
+CHART = '[data-testid="stPlotlyChart"]'
+
+
+def test_the_occlusion_chart_and_its_colour_bar_are_above_the_fold(app_url, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(180_000)
+    try:
+        page.goto(f"{app_url}/lab")
+        wait_for_script(page, 240_000)
+        box = page.get_by_label("Review (from the Inspect page, or type one)")
+        box.fill("I expected to hate it, but it was <b>not</b> bad at all.")
+        box.press("Control+Enter")
+        wait_for_script(page, 240_000)
+        page.locator(f"{CHART} .heatmaplayer image").first.wait_for()
+
+        caption = page.get_by_text("Dropping '", exact=False).first
+        assert "moves P(positive) most" in caption.inner_text()
+        colour_bar_title = page.locator(f"{CHART} .cbtitle").first
+        assert "change in P(positive)" in colour_bar_title.text_content()
+        for element in (caption, colour_bar_title, page.locator(f"{CHART} .heatmaplayer image").first):
+            area = element.bounding_box()
+            assert area is not None and area["y"] >= 0 and area["y"] + min(area["height"], 60) <= 720, area
+        cell_texts = page.locator(f"{CHART} text").all_text_contents()
+        assert "<" in cell_texts and "b" in cell_texts and "not" in cell_texts  # markup split into plain tokens
+        assert not page.locator(f"{CHART} b").count()
+    finally:
+        context.close()
