@@ -16,6 +16,12 @@ GATE_SCALE = "Viridis"  # gates live in [0, 1]: 0 = closed (dark), 1 = open (yel
 STATE_SCALE = "BrBG"  # states and candidates live in [-1, 1] (cell states may go beyond): brown < 0 < teal
 DIFFERENCE_SCALE = "PRGn"  # a change (B minus A, or what-if minus original): purple < 0 < green
 FONT_SIZE = 14  # the smallest text any figure may show (projector rule: nothing under 14 px)
+PRESENTER_FONT_SIZE = 20  # lecture mode: readable from the back of a hall
+GATE_COLORS = {"input": "#CC79A7", "forget": "#E69F00", "output": "#56B4E9"}  # Okabe-Ito, apart from the sentiment pair
+GATE_COLORBAR_TITLE = "0 = closed<br>1 = open"
+STATE_COLORBAR_TITLE = "−1 … +1"
+MAX_LABEL_CHARS = 14  # a word label longer than this is shortened with an ellipsis (the full word is in the hover)
+MAX_HOVER_CHARS = 1_000  # the hover shows at most this much of one word, and says how long the word is
 
 
 def safe(label: str) -> str:
@@ -23,10 +29,29 @@ def safe(label: str) -> str:
     return html.escape(str(label), quote=False)
 
 
+def shorten(word: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """`word` cut to `limit` characters, the last one an ellipsis when anything was cut."""
+    return word if len(word) <= limit else word[: limit - 1] + "…"
+
+
 def word_labels(tokens: list[str], unknown=None) -> list[str]:
-    """Tick labels for a word axis: escaped words, unknown ones marked with a trailing '?'."""
+    """Tick labels for a word axis: shortened, escaped words, unknown ones marked with a trailing '?'."""
     unknown = unknown if unknown is not None else [False] * len(tokens)
-    return [safe(token) + ("?" if is_unknown else "") for token, is_unknown in zip(tokens, unknown)]
+    return [safe(shorten(token)) + ("?" if is_unknown else "") for token, is_unknown in zip(tokens, unknown)]
+
+
+def hover_words(tokens: list[str]) -> list[str]:
+    """The words for one hover row: in full (escaped) up to MAX_HOVER_CHARS, longer ones cut with their length."""
+    return [safe(token) if len(token) <= MAX_HOVER_CHARS else
+            f"{safe(token[:MAX_HOVER_CHARS])}… ({len(token):,} characters)" for token in tokens]
+
+
+def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
+    """Every text of the figure (ticks, titles, colour bars, legend, hover, subplot titles) at `size` px or more."""
+    size = max(size, FONT_SIZE)
+    figure.update_layout(font=dict(size=size), hoverlabel=dict(font_size=size), legend=dict(font_size=size))
+    figure.update_annotations(font_size=size)
+    return figure
 
 
 def set_word_axis(figure: go.Figure, labels: list[str], row=None, col=None) -> None:
