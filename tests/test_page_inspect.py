@@ -30,12 +30,15 @@ def vocab() -> text.Vocabulary:
     return text.Vocabulary.load(BUNDLE / "vocab.json")
 
 
+def expected_tokens(review: str) -> list[str]:
+    tokens = text.tokenize(review)
+    return tokens[-MAXLEN:] if CONFIG["text"]["truncating"] == "pre" else tokens[:MAXLEN]
+
+
 def expected_labels(review: str, vocab: text.Vocabulary) -> list[str]:
     """What the word axis must show: the last MaxLen tokens, HTML-escaped, unknown ones with a trailing '?'."""
-    tokens = text.tokenize(review)
-    tokens = tokens[-MAXLEN:] if CONFIG["text"]["truncating"] == "pre" else tokens[:MAXLEN]
     return [html.escape(token, quote=False) + ("?" if vocab.id_of(token) == text.UNKNOWN_ID else "")
-            for token in tokens]
+            for token in expected_tokens(review)]
 
 
 def decode(value) -> np.ndarray:
@@ -54,9 +57,11 @@ def charts(at: AppTest) -> dict[str, dict]:
 
 
 def word_axis(spec: dict) -> dict:
-    """The x axis that carries the word tick labels."""
-    (axis,) = [value for name, value in spec["layout"].items() if name.startswith("xaxis") and "ticktext" in value]
-    return axis
+    """The x axis that carries the word tick labels (each panel has its own: they must all show the same words)."""
+    axes = [value for name, value in spec["layout"].items() if name.startswith("xaxis") and "ticktext" in value]
+    assert axes and all(axis["ticktext"] == axes[0]["ticktext"] and axis["tickvals"] == axes[0]["tickvals"]
+                        for axis in axes)
+    return axes[0]
 
 
 def heatmaps(spec: dict) -> list[dict]:
@@ -80,15 +85,17 @@ def open_inspect(review: str | None = None) -> AppTest:
 
 
 def set_review(at: AppTest, review: str) -> None:
-    (area,) = [widget for widget in at.text_area if widget.label == "Review"]
-    assert area.key == f"inspect_text_{at.selectbox(key='inspect_example').value}"
-    area.set_value(review).run()
+    at.text_area(key="inspect_review").set_value(review).run()
     assert not at.exception
+
+
+def running_trace(spec: dict) -> dict:
+    return [trace for trace in spec["data"] if trace["type"] == "scatter"][0]
 
 
 def test_the_word_axis_shows_the_reviews_tokens_and_the_last_running_value_is_the_prediction(vocab):
     at = open_inspect()
-    review = at.text_area(key=f"inspect_text_{at.selectbox(key='inspect_example').value}").value
+    review = at.text_area(key="inspect_review").value
     labels = expected_labels(review, vocab)
     label, probability = shown_prediction(at)
     specs = charts(at)
@@ -97,9 +104,10 @@ def test_the_word_axis_shows_the_reviews_tokens_and_the_last_running_value_is_th
 
     figure = specs["inspect_heatmaps"]
     axis = word_axis(figure)
-    assert axis["tickvals"] == list(range(len(labels))) and axis["ticktext"] == labels
-    running = [trace for trace in figure["data"] if trace["type"] == "scatter"][0]
-    assert running["customdata"] == labels
+    assert axis["ticktext"] == labels and len(axis["tickvals"]) == len(set(axis["tickvals"])) == len(labels)
+    running = running_trace(figure)
+    assert running["customdata"] == [html.escape(token, quote=False) for token in expected_tokens(review)]
+    assert running["x"] == axis["tickvals"]
     running_prediction = decode(running["y"])
     assert running_prediction.shape == (len(labels),)
     bar = specs["inspect_prediction"]["data"][0]
@@ -108,7 +116,8 @@ def test_the_word_axis_shows_the_reviews_tokens_and_the_last_running_value_is_th
     assert label == ("positive" if decode(bar["x"])[0] >= 0.5 else "negative")
     assert [trace["name"] for trace in heatmaps(figure)] == STATE_NAMES
     for trace in heatmaps(figure):
-        assert decode(trace["z"]).shape == (UNITS, len(labels))
+        assert decode(trace["z"]).shape == (16, len(labels))  # the first 16 units by default
+        assert trace["x"] == axis["tickvals"]
     assert word_axis(specs["inspect_unit_trace"])["ticktext"] == labels
 
 
@@ -184,14 +193,14 @@ def test_a_huge_review_is_cut_to_maxlen_with_a_warning(vocab):
     figure = charts(at)["inspect_heatmaps"]
     assert len(heatmaps(figure)) == 6
     for trace in heatmaps(figure):
-        assert decode(trace["z"]).shape == (UNITS, MAXLEN)
+        assert decode(trace["z"]).shape == (16, MAXLEN)
     labels = expected_labels(review, vocab)
     assert len(labels) == MAXLEN and labels[-5:] == ["the", "end", "was", "good", "."]
-    running = [trace for trace in figure["data"] if trace["type"] == "scatter"][0]
-    assert running["customdata"] == labels
+    running = running_trace(figure)
+    assert running["customdata"] == [html.escape(token, quote=False) for token in expected_tokens(review)]
     axis = word_axis(figure)
-    step = max(1, MAXLEN // 60)
-    assert axis["tickvals"] == list(range(0, MAXLEN, step)) and axis["ticktext"] == labels[::step]
+    step = -(-MAXLEN // 60)
+    assert axis["tickvals"] == running["x"][::step] and axis["ticktext"] == labels[::step]
     assert any("earlier words cut by MaxLen" in note["text"] for note in figure["layout"]["annotations"])
 
 
@@ -204,8 +213,6 @@ def test_the_minimal_pair_follows_review_a_and_shows_the_change():
     second = float(metric.value)
     change = re.fullmatch(r"([+-]\d\.\d{3}) vs A", metric.delta)
     assert change and float(change.group(1)) == pytest.approx(second - first, abs=1.5e-3)
-    ticks = word_axis(charts(at)["inspect_pair_figure"])["ticktext"]
-    assert ticks[:4] == ["this", "movie", "is", "good → not"]
 
     set_review(at, "This movie is not good.")  # B's own prediction, shown as review A
     assert shown_prediction(at)[1] == pytest.approx(second, abs=1e-6)
@@ -217,13 +224,35 @@ def test_the_minimal_pair_follows_review_a_and_shows_the_change():
     assert float(metric.value) == pytest.approx(first, abs=1e-6)
 
 
-def _units(trace: dict) -> list[int]:
-    """The unit shown in each heatmap row, read from the hover data ("word|unit")."""
-    return [int(row[0].rsplit("|", 1)[1]) for row in trace["customdata"]]
+def test_the_minimal_pair_aligns_an_inserted_word_instead_of_shifting_every_later_word():
+    at = open_inspect("This movie is good and I liked it.")
+    at.toggle(key="inspect_all_units").set_value(True).run()
+    spec = charts(at)["inspect_pair_figure"]
+    (difference,) = heatmaps(spec)
+    axis = [value for name, value in spec["layout"].items() if name.startswith("xaxis") and
+            value.get("anchor") == "y2"][0]
+    assert axis["ticktext"] == ["this", "movie", "is", "+ not", "good", "and", "i", "liked", "it", "."]
+    z = decode(difference["z"])  # (units, aligned words); the inserted word has no partner
+    assert z.shape == (UNITS, 10) and np.isnan(z[:, 3]).all()
+    assert np.nanmax(np.abs(z[:, :3])) < 1e-3  # the same words before "not" keep their states
+    assert np.abs(z[:, 4]).max() > 0.01  # "good" after "not" is read differently
+    assert difference["zmax"] == pytest.approx(np.nanmax(np.abs(z)), rel=1e-4) and difference["zmax"] > 0.01
+    assert any(caption.value == "B differs from A: inserted “not” before word 4 (“good”)." for caption in at.caption)
 
 
-def test_unit_orders_rearrange_the_same_units():
+def test_an_appended_sentence_gives_a_message_not_an_empty_heatmap():
+    at = open_inspect("This movie is great.")
+    (pair_area,) = [widget for widget in at.text_area if widget.label == "Review B"]
+    pair_area.set_value("This movie is great. Not really.").run()
+    assert not heatmaps(charts(at)["inspect_pair_figure"])
+    (info,) = [info.value for info in at.info]
+    assert info.startswith("No word that A and B share has a different hidden state h_t")
+    assert "inserted “not really .” at the end" in info
+
+
+def test_unit_orders_rearrange_the_same_units_and_the_first_is_drawn_at_the_top():
     at = open_inspect("The acting was wonderful and the music is beautiful, but the plot is a boring mess.")
+    at.toggle(key="inspect_all_units").set_value(True).run()
     rows = {}
     for order in ("index", "variance", "correlation"):
         at.radio(key="inspect_order").set_value(order).run()
@@ -231,19 +260,35 @@ def test_unit_orders_rearrange_the_same_units():
         figure = charts(at)["inspect_heatmaps"]
         hidden = heatmaps(figure)[-1]
         assert hidden["name"] == "hidden state h_t"
-        units = _units(hidden)
+        units = [int(unit) for unit in hidden["y"]]
         assert sorted(units) == list(range(UNITS))
-        assert all(_units(trace) == units for trace in heatmaps(figure))
+        assert all(trace["y"] == hidden["y"] for trace in heatmaps(figure))
+        for trace in heatmaps(figure):  # the unit axis lists the rows top down, with the unit numbers as labels
+            axis = figure["layout"]["yaxis" + trace["yaxis"][1:]]
+            assert axis["autorange"] == "reversed" and axis["type"] == "category" and axis["title"]["text"] == "unit"
+            assert axis["ticktext"] == hidden["y"][::max(1, -(-UNITS // 32))]
         rows[order] = (units, decode(hidden["z"]))
-        running = decode([trace for trace in figure["data"] if trace["type"] == "scatter"][0]["y"])
+        running = decode(running_trace(figure)["y"])
     index_units, index_rows = rows["index"]
     assert index_units == list(range(UNITS))
     for order, (units, values) in rows.items():
         np.testing.assert_allclose(values, index_rows[units])  # same rows, only reordered
     variances = rows["variance"][1].var(axis=1)
-    assert np.all(np.diff(variances) <= 1e-12)
+    assert np.all(np.diff(variances) <= 1e-6)
     correlations = [np.corrcoef(row, running)[0, 1] if row.std() > 0 else 0.0 for row in rows["correlation"][1]]
-    assert np.all(np.diff(correlations) <= 1e-9)
+    assert np.all(np.diff(correlations) <= 1e-5) and correlations[0] > 0.5
+
+
+def test_top_k_units_by_the_chosen_order_with_the_rest_one_click_away():
+    at = open_inspect("A wonderful film with a dull ending.")
+    at.radio(key="inspect_order").set_value("variance").run()
+    at.number_input(key="inspect_units_shown").set_value(5).run()
+    shown = heatmaps(charts(at)["inspect_heatmaps"])[-1]
+    assert len(shown["y"]) == 5
+    assert any(caption.value.startswith(f"Showing 5 of {UNITS} units (most active first)") for caption in at.caption)
+    at.toggle(key="inspect_all_units").set_value(True).run()
+    everything = heatmaps(charts(at)["inspect_heatmaps"])[-1]
+    assert everything["y"][:5] == shown["y"] and len(everything["y"]) == UNITS
 
 
 def test_choosing_which_states_to_show():

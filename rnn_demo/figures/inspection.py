@@ -61,9 +61,9 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
     # from the axis, so no word is copied into every cell.
     columns = [f"{index + 1} {label}" for index, label in enumerate(labels)]
     units = [str(unit) for unit in unit_order]
-    unit_px = 18 if len(units) <= 24 else max(4, 440 // len(units))
-    label_px = 40 + int(0.62 * font_size * max(len(label) for label in labels))  # rotated words under each panel
-    heights = [150] + [unit_px * len(units) + 20] * len(states)
+    unit_px = max(4, min(font_size, 440 // len(units)))
+    label_px = 24 + int(0.5 * font_size * max(len(label) for label in labels))  # words at -60° under each panel
+    heights = [130] + [unit_px * len(units) + 16] * len(states)
     total = sum(heights) + label_px * len(heights) + 60
     titles = ["running P(positive) after each word"] + [
         f"{LSTM_STATES[state]} · colours {CONTRASTS[contrast]}" for state in states]
