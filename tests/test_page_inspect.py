@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_demo import text
+from rnn_demo import inspect, models, text
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -298,3 +298,162 @@ def test_choosing_which_states_to_show():
                                                                                     "cell state c_t"]
     at.multiselect(key="inspect_states").set_value([]).run()
     assert not at.exception and "inspect_heatmaps" not in charts(at) and "inspect_unit_trace" in charts(at)
+
+
+def test_the_saturation_caption_is_computed_from_the_gate_values_shown():
+    at = open_inspect("This film is not good. The story is not interesting and the jokes are not funny at all.")
+    at.toggle(key="inspect_all_units").set_value(True).run()
+    gates = {trace["name"]: decode(trace["z"]) for trace in heatmaps(charts(at)["inspect_heatmaps"])}
+    saturated = {name: np.mean((gates[name] < 0.1) | (gates[name] > 0.9)) for name in
+                 ("input gate i_t", "forget gate f_t", "output gate o_t")}
+    forget = gates["forget gate f_t"]
+    (caption,) = [caption.value for caption in at.caption if caption.value.startswith("For this review")]
+    assert caption.startswith(
+        f"For this review, {saturated['input gate i_t']:.1%} of input-gate, {saturated['forget gate f_t']:.1%} of "
+        f"forget-gate and {saturated['output gate o_t']:.1%} of output-gate values are saturated")
+    assert f"{np.mean(forget > 0.9):.1%} of forget-gate values are above 0.9" in caption
+    assert f"The forget gate's mean is {forget.mean():.2f}" in caption
+    bars = [trace for trace in charts(at)["inspect_saturation"]["data"] if trace["type"] == "bar"]
+    forget_bar = [bar for bar in bars if bar["name"] == "forget gate f_t"][0]
+    counts, _ = np.histogram(forget, bins=np.linspace(0, 1, 21))
+    np.testing.assert_allclose(decode(forget_bar["y"]), counts / counts.sum(), atol=1e-6)  # the chart is not empty
+
+
+def test_the_unit_box_and_both_unit_charts_follow_a_new_review():
+    at = open_inspect("A wonderful, moving film. I loved it.")
+    for review in ("Awful. Boring and stupid, a waste of time.", "The music was great but the plot was thin."):
+        set_review(at, review)
+        unit = at.number_input(key="inspect_unit").value
+        result = inspect.inspect(models.load_bundle(BUNDLE), review)
+        assert unit == int(inspect.order_units(result, "hidden", "correlation")[0])
+        specs = charts(at)
+        assert decode(specs["inspect_unit_trace"]["data"][0]["y"]) == pytest.approx(result.states["hidden"][:, unit],
+                                                                                    abs=1e-5)
+        assert specs["inspect_unit_trace"]["data"][0]["name"] == f"hidden state h_t, unit {unit}"
+        words = decode(specs["inspect_coloured_words"]["data"][0]["z"]).ravel()
+        assert words[~np.isnan(words)] == pytest.approx(result.states["hidden"][:, unit], abs=1e-5)
+    at.number_input(key="inspect_unit").set_value(3).run()  # a unit chosen by hand stays while the review does
+    assert at.number_input(key="inspect_unit").value == 3
+    assert specs["inspect_unit_trace"]["data"][0]["name"] != charts(at)["inspect_unit_trace"]["data"][0]["name"]
+    assert charts(at)["inspect_unit_trace"]["data"][0]["name"] == "hidden state h_t, unit 3"
+
+
+def test_the_review_model_and_choices_survive_a_visit_to_another_page():
+    at = open_inspect()
+    at.selectbox(key="inspect_example").set_value("A negation").run()
+    set_review(at, "My own words: a dull but honest film.")
+    at.radio(key="inspect_model").set_value(at.radio(key="inspect_model").options[1]).run()
+    at.radio(key="inspect_order").set_value("variance").run()
+    at.radio(key="inspect_contrast").set_value("stretch").run()
+    at.multiselect(key="inspect_states").set_value(["forget", "cell"]).run()
+    at.number_input(key="inspect_units_shown").set_value(7).run()
+    at.selectbox(key="inspect_unit_state").set_value("cell").run()
+    before = {key: at.session_state[key] for key in ("inspect_example", "inspect_review", "inspect_model",
+                                                      "inspect_order", "inspect_contrast", "inspect_states",
+                                                      "inspect_units_shown", "inspect_unit_state", "inspect_unit")}
+    prediction = shown_prediction(at)
+    assert at.session_state["shared_review"] == "My own words: a dull but honest film."
+    at.switch_page("pages/home.py").run()
+    assert not at.exception and not at.get("plotly_chart")
+    at.switch_page("pages/inspect_gates.py").run()
+    assert not at.exception
+    assert {key: at.session_state[key] for key in before} == before
+    assert at.text_area(key="inspect_review").value == "My own words: a dull but honest film."
+    assert shown_prediction(at) == prediction
+    assert [trace["name"] for trace in heatmaps(charts(at)["inspect_heatmaps"])] == ["forget gate f_t",
+                                                                                    "cell state c_t"]
+    assert at.session_state["shared_review"] == "My own words: a dull but honest film."
+
+
+def _font_sizes(value, inside_font=False):
+    """Every font size of a Plotly spec (keys 'size' inside a font, and '*font_size' style keys)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "size" and inside_font and isinstance(item, (int, float)):
+                yield item
+            else:
+                yield from _font_sizes(item, inside_font=key.endswith("font") or key == "font")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _font_sizes(item, inside_font)
+
+
+def test_every_chart_text_is_14_px_or_more_and_every_heatmap_has_a_colour_bar_with_its_meaning():
+    at = open_inspect("This movie is good, I liked it.")
+    for key, spec in charts(at).items():
+        assert spec["layout"]["font"]["size"] >= 14, key
+        assert all(size >= 14 for size in _font_sizes(spec)), key
+        for trace in heatmaps(spec):
+            assert trace.get("showscale", True) is not False, (key, trace.get("name"))
+            title = trace["colorbar"]["title"]["text"]
+            if trace.get("name", "").endswith(("gate i_t", "gate f_t", "gate o_t")):
+                assert title == "0 = closed<br>1 = open" and trace["zmin"] == 0 and trace["zmax"] == 1
+            elif key == "inspect_heatmaps":
+                assert title == "−1 … +1"
+
+
+def test_the_stretched_gate_contrast_fits_this_reviews_values_and_says_so():
+    at = open_inspect("This movie is good, I liked it.")
+    at.radio(key="inspect_contrast").set_value("stretch").run()
+    spec = charts(at)["inspect_heatmaps"]
+    forget = [trace for trace in heatmaps(spec) if trace["name"] == "forget gate f_t"][0]
+    values = decode(forget["z"])
+    assert forget["zmin"] == pytest.approx(values.min(), abs=1e-6) and forget["zmax"] == pytest.approx(values.max(),
+                                                                                                       abs=1e-6)
+    assert 0 < forget["zmin"] < forget["zmax"] < 1
+    titles = [note["text"] for note in spec["layout"]["annotations"]]
+    assert "forget gate f_t · colours stretched to this review's range" in titles
+
+
+def test_presenter_mode_from_the_url_has_large_text_and_fewer_controls():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["present"] = "1"
+    at.switch_page("pages/inspect_gates.py").run()
+    assert not at.exception
+    assert at.toggle(key="inspect_present").value is True
+    assert not at.title and "inspect_prediction" not in charts(at)
+    spec = charts(at)["inspect_heatmaps"]
+    assert [trace["name"] for trace in heatmaps(spec)] == ["forget gate f_t", "hidden state h_t"]
+    assert spec["layout"]["font"]["size"] == 20 and min(_font_sizes(spec)) >= 20
+    assert not [expander for expander in at.expander if expander.label == "How to read these pictures"]
+    at.toggle(key="inspect_present").set_value(False).run()
+    assert at.title and len(heatmaps(charts(at)["inspect_heatmaps"])) == 6
+
+
+def test_activations_can_be_downloaded_as_csv_and_json():
+    at = open_inspect("A good film.")
+    buttons = {button.proto.label: button for button in at.get("download_button")}
+    assert set(buttons) == {"Activations (CSV)", "Activations (JSON)"}
+
+
+def _my_trained_job():
+    """A finished job of this session holding a tiny LSTM with two epoch snapshots, as the Train page leaves it."""
+    from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+    from rnn_demo.jobs import TrainingJob
+
+    config = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12),
+                       model=ModelConfig(embedding_dim=4, units=5), train=TrainConfig(seed=3))
+    vocab = text.Vocabulary.build([text.tokenize("a good film , a bad plot , the end was great")], 12)
+    model = models.build_classifier(config)
+    rng = np.random.default_rng(1)
+    snapshots = [[rng.normal(0, 0.4, w.shape).astype("float32") for w in model.get_weights()] for _ in range(2)]
+    model.set_weights(snapshots[-1])
+    metrics = {"test_accuracy": 0.625, "history": [{"epoch": 1, "val_accuracy": 0.5}, {"epoch": 2, "val_accuracy": 0.6}]}
+    job = TrainingJob(config, load_data=lambda: None, slots=None, status="done")
+    job.bundle = models.Bundle(config, vocab, model, metrics, snapshots)
+    return job
+
+
+def test_my_model_shows_the_same_test_accuracy_as_home_and_a_snapshot_says_validation_after_epoch_k():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["training_job"] = _my_trained_job()
+    at.run()
+    assert any("test accuracy 62.5%" in success.value for success in at.success)  # Home
+    at.switch_page("pages/inspect_gates.py").run()
+    at.radio(key="inspect_model").set_value("my trained model").run()
+    assert not at.exception
+    (caption,) = [caption.value for caption in at.caption if "LSTM units" in caption.value]
+    assert caption == "5 LSTM units, MaxLen 12, vocabulary 16 words, test accuracy 62.5%"
+    at.slider(key="inspect_epoch").set_value(1).run()
+    (caption,) = [caption.value for caption in at.caption if "LSTM units" in caption.value]
+    assert caption.endswith("validation accuracy after epoch 1: 50.0% (test accuracy of the final model: 62.5%)")
