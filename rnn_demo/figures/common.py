@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 
 import plotly.graph_objects as go
 
@@ -30,8 +31,18 @@ def safe(label: str) -> str:
 
 
 def shorten(word: str, limit: int = MAX_LABEL_CHARS) -> str:
-    """`word` cut to `limit` characters, the last one an ellipsis when anything was cut."""
-    return word if len(word) <= limit else word[: limit - 1] + "…"
+    """`word` cut to `limit` characters, the last one an ellipsis when anything was cut. More than two combining marks
+    on one letter are dropped too (hundreds of stacked accents would paint over the chart)."""
+    kept: list[str] = []
+    marks = 0
+    for char in word:
+        marks = marks + 1 if unicodedata.combining(char) else 0
+        if marks <= 2:
+            kept.append(char)
+        if len(kept) >= limit:
+            break
+    shortened = "".join(kept)
+    return word if shortened == word else shortened[: limit - 1] + "…"
 
 
 def word_labels(tokens: list[str], unknown=None) -> list[str]:
