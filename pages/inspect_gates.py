@@ -20,26 +20,31 @@ if not present:
 left, right = st.columns([2, 1])
 right.toggle("Lecture mode", **ui.persistent("inspect_present", present),
              help="Large text and fewer controls for a projector; the link `?present=1` opens the page in it.")
+verdict = right if present else st.container()  # the prediction, beside the review in lecture mode
+chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
+settings = st.expander("Settings: model, example reviews, charts") if present else None
+model_box, example_box = (settings, settings) if present else (right, left)
 names = ui.model_names()
-model_name = right.radio("Model", names, **ui.persistent("inspect_model", names[0], options=names),
-                         help="Train your own on the Train page.", horizontal=present)
+model_name = model_box.radio("Model", names, **ui.persistent("inspect_model", names[0], options=names),
+                             help="Train your own on the Train page.")
 try:
     bundle = ui.bundle_named(model_name)
 except ValueError as error:
     ui.show_error_and_stop(f"The model cannot be loaded: {error}")
 final, epoch = bundle, None
-if model_name == ui.MINE and (epochs := len(bundle.snapshots)) > 1 and not present:
-    epoch = right.slider("Show the model after epoch", 1, epochs, **ui.persistent("inspect_epoch", epochs, follows=epochs))
+if model_name == ui.MINE and (epochs := len(bundle.snapshots)) > 1:
+    epoch = model_box.slider("Show the model after epoch", 1, epochs,
+                             **ui.persistent("inspect_epoch", epochs, follows=epochs))
     if epoch < epochs:
         bundle = ui.bundle_at_epoch(final, epoch)
     else:
         epoch = None
 accuracy = accuracy_text(bundle.metrics, epoch, final.metrics if epoch else None)
-right.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
-              f"{bundle.config.text.vocab_size:,} words, {accuracy}")
+model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
+                  f"{bundle.config.text.vocab_size:,} words, {accuracy}")
 
-example = left.selectbox("Example reviews", list(EXAMPLE_REVIEWS), label_visibility="collapsed" if present else
-                         "visible", **ui.persistent("inspect_example", next(iter(EXAMPLE_REVIEWS))))
+example = example_box.selectbox("Example reviews", list(EXAMPLE_REVIEWS),
+                                **ui.persistent("inspect_example", next(iter(EXAMPLE_REVIEWS))))
 review = left.text_area("Review", height=68 if present else 110, max_chars=200_000,
                         **ui.persistent("inspect_review", EXAMPLE_REVIEWS[example], follows=example))
 st.session_state["shared_review"] = review  # the Analysis lab starts from the review typed here
@@ -51,7 +56,7 @@ try:
 except ValueError as error:
     ui.show_error_and_stop(str(error))
 
-st.subheader(f"Prediction: {result.label}  (P(positive) = {result.prediction:.3f})")
+verdict.subheader(f"Prediction: {result.label}  (P(positive) = {result.prediction:.3f})")
 if not present:
     st.plotly_chart(figures.prediction_bar(result.prediction, font_size), key="inspect_prediction")
 if result.review.unknown.any():
@@ -70,27 +75,28 @@ if not present:
             "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
             "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
             "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
+    settings, chart_slot = st.container(), st.container()
 
 units_total = bundle.config.model.units
-settings = st.expander("Chart settings", expanded=False) if present else st.container()
-first_row, second_row = settings.columns([3, 2]), settings.columns([2, 1, 1])
-chosen = first_row[0].multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
+chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
     "inspect_states", ["forget", "hidden"] if present else list(LSTM_STATES), follows=present))
-order_by = first_row[1].radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
+order_col, contrast_col, shown_col, all_col = settings.columns([5, 4, 2, 2], vertical_alignment="bottom")
+order_by = order_col.radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
                               **ui.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
-contrast = second_row[0].radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
+contrast = contrast_col.radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
                                horizontal=True, **ui.persistent("inspect_contrast", "full"),
                                help="Gates of a small model sit near 0.4-0.6: stretching shows their differences; "
                                     "the colour bar shows the real values either way.")
-shown = int(second_row[1].number_input("Units shown", 1, units_total, **ui.persistent(
+shown = int(shown_col.number_input("Units shown", 1, units_total, **ui.persistent(
     "inspect_units_shown", min(16, units_total), follows=units_total), help="the first ones in the chosen order"))
-if second_row[2].toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
+if all_col.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
     shown = units_total
 if chosen:
     units = order_units(result, "hidden", order_by)[:shown]
-    st.plotly_chart(figures.inspection_figure(result, chosen, units, contrast, font_size), key="inspect_heatmaps")
+    chart_slot.plotly_chart(figures.inspection_figure(result, chosen, units, contrast, font_size),
+                            key="inspect_heatmaps")
     if shown < units_total:
-        st.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on “All {units_total} "
+        chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on “All {units_total} "
                    "units” to see the rest.")
 
 st.subheader("One unit up close")

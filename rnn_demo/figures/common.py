@@ -61,6 +61,9 @@ def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
     """Every text of the figure (ticks, titles, colour bars, legend, hover, subplot titles) at `size` px or more."""
     size = max(size, FONT_SIZE)
     figure.update_layout(font=dict(size=size), hoverlabel=dict(font_size=size), legend=dict(font_size=size))
+    # Streamlit's chart theme sets smaller tick and axis-title fonts per axis, which win over the layout's font.
+    figure.update_xaxes(tickfont_size=size, title_font_size=size)
+    figure.update_yaxes(tickfont_size=size, title_font_size=size)
     figure.update_annotations(font_size=size)
     return figure
 

@@ -36,7 +36,7 @@ def color_range(state: str, values: np.ndarray, contrast: str = "full") -> tuple
 def _colorbar(state: str, low: float, high: float, size: int, y: float, length: float) -> dict:
     title = GATE_COLORBAR_TITLE if state in GATES else STATE_COLORBAR_TITLE
     ticks = [low, (low + high) / 2, high]
-    return dict(title=dict(text=title, side="right", font_size=size), tickvals=ticks, tickformat=".2f",
+    return dict(title=dict(text=title, side="top", font_size=size), tickvals=ticks, tickformat=".2f",
                 tickfont_size=size, thickness=16, y=y, len=length, yanchor="middle")
 
 
@@ -62,12 +62,13 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
     columns = [f"{index + 1} {label}" for index, label in enumerate(labels)]
     units = [str(unit) for unit in unit_order]
     unit_px = max(4, min(font_size, 440 // len(units)))
-    label_px = 24 + int(0.5 * font_size * max(len(label) for label in labels))  # words at -60° under each panel
-    heights = [130] + [unit_px * len(units) + 16] * len(states)
-    total = sum(heights) + label_px * len(heights) + 60
+    # Room under each panel for its words at -60° and the next panel's title.
+    label_px = 10 + int(font_size * (2 + 0.5 * max(len(label) for label in labels)))
+    heights = [110] + [unit_px * len(units) + 16] * len(states)
+    plot_height = sum(heights) + label_px * (len(heights) - 1)  # Plotly's spacing is a share of the plot area
     titles = ["running P(positive) after each word"] + [
         f"{LSTM_STATES[state]} · colours {CONTRASTS[contrast]}" for state in states]
-    figure = make_subplots(rows=len(heights), cols=1, row_heights=heights, vertical_spacing=label_px / total,
+    figure = make_subplots(rows=len(heights), cols=1, row_heights=heights, vertical_spacing=label_px / plot_height,
                            subplot_titles=titles)
     figure.add_trace(go.Scatter(
         x=columns, y=inspection.running_prediction, mode="lines+markers", name="running P(positive)",
@@ -93,7 +94,8 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
         figure.update_yaxes(**_unit_ticks(units), row=row, col=1)
     for row in range(1, len(heights) + 1):
         figure.update_xaxes(**_word_ticks(columns, labels), row=row, col=1)
-    figure.update_layout(height=total, margin=dict(l=70, r=30, t=40, b=10), showlegend=False)
+    figure.update_layout(height=plot_height + label_px + 40, margin=dict(l=70, r=30, t=40, b=label_px),
+                         showlegend=False)
     return apply_fonts(figure, font_size)
 
 
@@ -114,11 +116,12 @@ def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: 
     return apply_fonts(figure, font_size)
 
 
-def coloured_words_figure(inspection: Inspection, state: str, unit: int, words_per_line: int = 12,
-                          font_size: int = FONT_SIZE) -> go.Figure:
-    """The review's words laid out as text, each cell coloured by the unit's value (Karpathy's interpretable cells)."""
+def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+    """The review's words laid out as text, each cell coloured by the unit's value (Karpathy's interpretable cells);
+    as many words per line as fit about 1,000 px at `font_size`."""
     values = inspection.states[state][:, unit]
     labels = word_labels(inspection.tokens, inspection.review.unknown)
+    words_per_line = max(3, min(12, int(1000 / (0.62 * font_size * max(map(len, labels)) + 16))))
     lines = int(np.ceil(len(labels) / words_per_line))
     grid = np.full((lines, words_per_line), np.nan)
     text = np.full((lines, words_per_line), "", dtype=object)
