@@ -127,7 +127,8 @@ with st.expander("Minimal pair: change one thing and compare"):
         st.error(f"Review B: {error}")
     else:
         difference = compare(result, pair)
-        st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A")
+        st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A",
+                  delta_color="off")  # Streamlit's red/green arrows would be the one red-versus-green contrast
         where = difference["changes"] or "in nothing the model reads (spacing, case or ignored characters)"
         st.caption(f"B differs from A: {where}.")
         if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:

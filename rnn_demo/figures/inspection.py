@@ -68,35 +68,46 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
     plot_height = sum(heights) + label_px * (len(heights) - 1)  # Plotly's spacing is a share of the plot area
     titles = ["running P(positive) after each word"] + [
         f"{LSTM_STATES[state]} · colours {CONTRASTS[contrast]}" for state in states]
-    figure = make_subplots(rows=len(heights), cols=1, row_heights=heights, vertical_spacing=label_px / plot_height,
-                           subplot_titles=titles)
-    figure.add_trace(go.Scatter(
-        x=columns, y=inspection.running_prediction, mode="lines+markers", name="running P(positive)",
-        customdata=hover_words(inspection.tokens), hovertemplate="after “%{customdata}”: P(positive) = %{y:.3f}"
-        "<extra></extra>", line=dict(color="#444"),
-        marker=dict(size=9, color=inspection.running_prediction, colorscale=SENTIMENT_SCALE, cmin=0, cmax=1)),
-        row=1, col=1)
-    figure.add_hline(y=0.5, line_dash="dot", line_color="#777", row=1, col=1)
-    figure.update_yaxes(range=[0, 1], title_text="P(pos)", tickvals=[0, 0.5, 1], row=1, col=1)
-    if inspection.review.truncated:
-        figure.add_annotation(x=columns[0], y=1.0, xanchor="left", yanchor="bottom", showarrow=False, row=1, col=1,
-                              text=f"⟵ {len(inspection.review.cut_tokens):,} earlier words cut by MaxLen")
-    for row, state in enumerate(states, start=2):
+    # Built as one plain spec rather than with make_subplots and update calls: Plotly validates every update, which
+    # made this figure cost ~0.6 s of server CPU per rerun.
+    font = dict(size=font_size)
+    traces: list[dict] = [dict(
+        type="scatter", x=columns, y=inspection.running_prediction, mode="lines+markers", name="running P(positive)",
+        customdata=hover_words(inspection.tokens), xaxis="x", yaxis="y", line=dict(color="#444"),
+        hovertemplate="after “%{customdata}”: P(positive) = %{y:.3f}<extra></extra>",
+        marker=dict(size=9, color=inspection.running_prediction, colorscale=SENTIMENT_SCALE, cmin=0, cmax=1))]
+    layout: dict = dict(
+        height=plot_height + label_px + 40, margin=dict(l=70, r=30, t=40, b=label_px), showlegend=False, font=font,
+        hoverlabel=dict(font=font), annotations=[],
+        shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0.5, y1=0.5,
+                     line=dict(dash="dot", color="#777"))])
+    top = 0
+    for row, (height, title) in enumerate(zip(heights, titles), start=1):
+        suffix = "" if row == 1 else str(row)
+        domain = [1 - (top + height) / plot_height, 1 - top / plot_height]
+        top += height + label_px
+        layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", domain=[0, 1], tickfont=font,
+                                        **_word_ticks(columns, labels))
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=domain, tickfont=font, title_font=font)
+        layout["annotations"].append(dict(text=title, x=0.5, y=domain[1], xref="paper", yref="paper",
+                                          xanchor="center", yanchor="bottom", showarrow=False, font=font))
+        if row == 1:
+            layout["yaxis"].update(range=[0, 1], title_text="P(pos)", tickvals=[0, 0.5, 1])
+            continue
+        state = states[row - 2]
         values = inspection.states[state][:, unit_order].T.astype(np.float32)  # (units, time)
         low, high = color_range(state, values, contrast)
-        domain = figure.layout[f"yaxis{row}"].domain
-        figure.add_trace(go.Heatmap(
-            z=values, x=columns, y=units, zmin=low, zmax=high, name=LSTM_STATES[state],
-            colorscale=GATE_SCALE if state in GATES else STATE_SCALE,
+        traces.append(dict(
+            type="heatmap", z=values, x=columns, y=units, zmin=low, zmax=high, name=LSTM_STATES[state],
+            xaxis=f"x{suffix}", yaxis=f"y{suffix}", colorscale=GATE_SCALE if state in GATES else STATE_SCALE,
             colorbar=_colorbar(state, low, high, font_size, (domain[0] + domain[1]) / 2, domain[1] - domain[0]),
-            hovertemplate=f"{LSTM_STATES[state]}<br>word %{{x}}<br>unit %{{y}}<br>value %{{z:.3f}}<extra></extra>",
-        ), row=row, col=1)
-        figure.update_yaxes(**_unit_ticks(units), row=row, col=1)
-    for row in range(1, len(heights) + 1):
-        figure.update_xaxes(**_word_ticks(columns, labels), row=row, col=1)
-    figure.update_layout(height=plot_height + label_px + 40, margin=dict(l=70, r=30, t=40, b=label_px),
-                         showlegend=False)
-    return apply_fonts(figure, font_size)
+            hovertemplate=f"{LSTM_STATES[state]}<br>word %{{x}}<br>unit %{{y}}<br>value %{{z:.3f}}<extra></extra>"))
+        layout[f"yaxis{suffix}"].update(_unit_ticks(units))
+    if inspection.review.truncated:
+        layout["annotations"].append(dict(
+            x=columns[0], y=1.0, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False, font=font,
+            text=f"⟵ {len(inspection.review.cut_tokens):,} earlier words cut by MaxLen"))
+    return go.Figure(dict(data=traces, layout=layout))
 
 
 def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
@@ -152,9 +163,9 @@ def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.
         figure.add_trace(go.Bar(x=centres, y=counts / max(1, counts.sum()), name=LSTM_STATES[gate], marker_color=GATE_COLORS[gate],
                                 hovertemplate=f"{LSTM_STATES[gate]}: %{{y:.1%}} of values near %{{x:.2f}}"
                                 "<extra></extra>"))
-    for start, end, name in ((0, low, "closed"), (high, 1, "open")):
+    for start, end, name, side in ((0, low, "closed", "top left"), (high, 1, "open", "top right")):
         figure.add_vrect(x0=start, x1=end, fillcolor="#999", opacity=0.2, line_width=0,
-                         annotation_text=f"saturated: {name}", annotation_position="top left")
+                         annotation_text=f"saturated: {name}", annotation_position=side)
     figure.update_layout(barmode="group", height=340, xaxis=dict(range=[0, 1], title_text="gate value (0 = closed, "
                          "1 = open)"), yaxis=dict(tickformat=".0%", title_text="share of values"),
                          margin=dict(l=60, r=20, t=40, b=10), legend=dict(orientation="h", y=1.2))
@@ -215,6 +226,6 @@ def prediction_bar(probability: float, font_size: int = FONT_SIZE) -> go.Figure:
                               marker_color=POSITIVE if probability >= 0.5 else NEGATIVE,
                               text=[f"{probability:.3f}"], textposition="outside",
                               hovertemplate="P(positive) = %{x:.4f}<extra></extra>"))
-    figure.update_layout(height=60 + 2 * font_size, xaxis=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
-                         ticktext=["0 negative", "0.5", "1 positive"]), margin=dict(l=10, r=10, t=5, b=5))
+    figure.update_layout(height=70 + 3 * font_size, xaxis=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
+                         ticktext=["0 negative", "0.5", "1 positive"]), margin=dict(l=10, r=10, t=5, b=2 * font_size))
     return apply_fonts(figure, font_size)
