@@ -133,8 +133,8 @@ with st.expander("Minimal pair: change one thing and compare"):
         st.caption(f"B differs from A: {where}.")
         if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:
             st.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
-                    f"{largest:.1g}, from the different amount of padding at most), so there is no difference heatmap. Where "
-                    f"they differ ({where}), only the running prediction below tells them apart.")
+                    f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
+                    f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
         pair_units = order_units(result, pair_state, order_by)[:shown]
         st.plotly_chart(figures.minimal_pair_figure(result, pair, difference, pair_state, pair_units, font_size,
                                                     CHANGE_TOLERANCE), key="inspect_pair_figure")

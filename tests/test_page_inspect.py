@@ -438,7 +438,8 @@ def _my_trained_job():
     rng = np.random.default_rng(1)
     snapshots = [[rng.normal(0, 0.4, w.shape).astype("float32") for w in model.get_weights()] for _ in range(2)]
     model.set_weights(snapshots[-1])
-    metrics = {"test_accuracy": 0.625, "history": [{"epoch": 1, "val_accuracy": 0.5}, {"epoch": 2, "val_accuracy": 0.6}]}
+    metrics = {"test_accuracy": 0.625,
+               "history": [{"epoch": 1, "val_accuracy": 0.5}, {"epoch": 2, "val_accuracy": 0.6}]}
     job = TrainingJob(config, load_data=lambda: None, slots=None, status="done")
     job.bundle = models.Bundle(config, vocab, model, metrics, snapshots)
     return job

@@ -119,7 +119,8 @@ def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: 
                                 name=f"{LSTM_STATES[state]}, unit {unit}", line=dict(color="#000"),
                                 customdata=labels, hovertemplate="%{customdata}: %{y:.3f}<extra></extra>"))
     figure.add_trace(go.Scatter(x=positions, y=inspection.running_prediction, mode="lines", name="running P(positive)",
-                                line=dict(dash="dot", color=POSITIVE), hovertemplate="P(positive) %{y:.3f}<extra></extra>"))
+                                line=dict(dash="dot", color=POSITIVE),
+                                hovertemplate="P(positive) %{y:.3f}<extra></extra>"))
     step = max(1, -(-len(labels) // MAX_WORD_TICKS))
     figure.update_xaxes(tickmode="array", tickvals=list(range(0, len(labels), step)), ticktext=labels[::step],
                         tickangle=-60, range=[-0.5, len(labels) - 0.5])
@@ -160,7 +161,8 @@ def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.
     figure = go.Figure()
     for gate in GATES:
         counts, _ = np.histogram(inspection.states[gate], bins=edges)
-        figure.add_trace(go.Bar(x=centres, y=counts / max(1, counts.sum()), name=LSTM_STATES[gate], marker_color=GATE_COLORS[gate],
+        figure.add_trace(go.Bar(x=centres, y=counts / max(1, counts.sum()), name=LSTM_STATES[gate],
+                                marker_color=GATE_COLORS[gate],
                                 hovertemplate=f"{LSTM_STATES[gate]}: %{{y:.1%}} of values near %{{x:.2f}}"
                                 "<extra></extra>"))
     for start, end, name, side in ((0, low, "closed", "top left"), (high, 1, "open", "top right")):
