@@ -165,9 +165,13 @@ def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.
                                 marker_color=GATE_COLORS[gate],
                                 hovertemplate=f"{LSTM_STATES[gate]}: %{{y:.1%}} of values near %{{x:.2f}}"
                                 "<extra></extra>"))
-    for start, end, name, side in ((0, low, "closed", "top left"), (high, 1, "open", "top right")):
-        figure.add_vrect(x0=start, x1=end, fillcolor="#999", opacity=0.2, line_width=0,
-                         annotation_text=f"saturated: {name}", annotation_position=side)
+    # The saturated zones, shaded, with their names inside the chart (shapes and annotations in one update).
+    zones = ((0, low, "closed", 0, "left"), (high, 1, "open", 1, "right"))
+    figure.update_layout(
+        shapes=[dict(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1, fillcolor="#999",
+                     opacity=0.2, line_width=0, layer="below") for start, end, *_ in zones],
+        annotations=[dict(text=f"saturated: {name}", xref="x", yref="paper", x=x, y=1, xanchor=anchor,
+                          yanchor="top", showarrow=False) for _, _, name, x, anchor in zones])
     figure.update_layout(barmode="group", height=340, xaxis=dict(range=[0, 1], title_text="gate value (0 = closed, "
                          "1 = open)"), yaxis=dict(tickformat=".0%", title_text="share of values"),
                          margin=dict(l=60, r=20, t=40, b=10), legend=dict(orientation="h", y=1.2))
