@@ -383,9 +383,15 @@ def test_every_chart_text_is_14_px_or_more_and_every_heatmap_has_a_colour_bar_wi
     for key, spec in charts(at).items():
         assert spec["layout"]["font"]["size"] >= 14, key
         assert all(size >= 14 for size in _font_sizes(spec)), key
+        # Streamlit's chart theme puts 12 px fonts on every axis that does not set its own: each axis must.
+        axes = {name: axis for name, axis in spec["layout"].items() if name.startswith(("xaxis", "yaxis"))}
+        assert {"xaxis", "yaxis"} <= set(axes), key
+        for name, axis in axes.items():
+            assert axis["tickfont"]["size"] >= 14, (key, name)
         for trace in heatmaps(spec):
             assert trace.get("showscale", True) is not False, (key, trace.get("name"))
             title = trace["colorbar"]["title"]["text"]
+            assert trace["colorbar"]["tickfont"]["size"] >= 14 and trace["colorbar"]["title"]["font"]["size"] >= 14
             if trace.get("name", "").endswith(("gate i_t", "gate f_t", "gate o_t")):
                 assert title == "0 = closed<br>1 = open" and trace["zmin"] == 0 and trace["zmax"] == 1
             elif key == "inspect_heatmaps":

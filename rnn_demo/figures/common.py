@@ -64,8 +64,9 @@ def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
     layout's font. One update_layout call: Plotly validates each call, and per-axis calls cost ~0.1 s a figure."""
     size = max(size, FONT_SIZE)
     font = dict(size=size)
-    names = [name for name in figure.layout.to_plotly_json() if name.startswith(("xaxis", "yaxis"))]
-    axes = {name: dict(tickfont=font, title=dict(font=font)) for name in names or ("xaxis", "yaxis")}
+    layout = figure.layout.to_plotly_json()
+    names = {"xaxis", "yaxis"} | {name for name in layout if name.startswith(("xaxis", "yaxis"))}
+    axes = {name: dict(tickfont=font, title=dict(font=font)) for name in names}
     annotations = [{**note.to_plotly_json(), "font": {**(note.font.to_plotly_json() if note.font else {}), **font}}
                    for note in figure.layout.annotations]
     figure.update_layout(font=font, hoverlabel=dict(font=font), legend=dict(font=font), annotations=annotations,

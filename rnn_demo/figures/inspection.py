@@ -215,7 +215,8 @@ def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict,
         domain = figure.layout.yaxis2.domain
         figure.add_trace(go.Heatmap(
             z=difference, x=names, y=units, zmin=-bound, zmax=bound, colorscale=DIFFERENCE_SCALE,
-            colorbar=dict(title=dict(text="B − A", side="right"), tickformat=".2f", thickness=16,
+            colorbar=dict(title=dict(text="B − A", side="top", font_size=font_size), tickformat=".2f", thickness=16,
+                          tickfont_size=font_size,
                           y=(domain[0] + domain[1]) / 2, len=domain[1] - domain[0]),
             hovertemplate="word %{x}<br>unit %{y}<br>B − A = %{z:.3f}<extra></extra>"), row=2, col=1)
         figure.update_yaxes(**_unit_ticks(units), row=2, col=1)
