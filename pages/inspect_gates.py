@@ -1,44 +1,53 @@
 """Inspect: type a review and watch the LSTM's gates and states, word by word."""
 
-import zlib
-
 import streamlit as st
 
-from rnn_demo import ui
+from rnn_demo import export, ui
 from rnn_demo.figures import inspection as figures
-from rnn_demo.inspect import LSTM_STATES, compare, order_units
+from rnn_demo.figures.common import FONT_SIZE, PRESENTER_FONT_SIZE
+from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, accuracy_text, compare, order_units,
+                              saturation_caption)
 
 ui.use_app_navigation()
+ORDERS = {"index": "unit number", "variance": "most active first",
+          "correlation": "rising with the running prediction first"}
 
-EXAMPLES = {
-    "The course's example (positive)": "I loved this movie! The action sequences were on point and the acting was "
-                                       "terrific. Highly recommended!",
-    "The course's long-range example": "I really liked the movie but I was disappointed in the service and "
-                                       "cleanliness of the cinema. The cinema should be better maintained in order "
-                                       "to provide a better experience for customers.",
-    "A negation": "This film is not good. The story is not interesting and the jokes are not funny at all.",
-    "A mixed review": "The acting was wonderful and the music is beautiful, but the plot is a boring mess and the "
-                      "ending is awful.",
-    "Write my own": "",
-}
-
-st.title("Inspect the LSTM, word by word")
+# Lecture (presenter) mode: larger text, the settings folded away, the first heatmap above the fold at 1280x720.
+present = st.session_state.get("inspect_present", ui.url_flag("present"))
+font_size = PRESENTER_FONT_SIZE if present else FONT_SIZE
+if not present:
+    st.title("Inspect the LSTM, word by word")
 left, right = st.columns([2, 1])
-model_name = right.radio("Model", ui.model_names(), key="inspect_model", help="Train your own on the Train page.")
+right.toggle("Lecture mode", **ui.persistent("inspect_present", present),
+             help="Large text and fewer controls for a projector; the link `?present=1` opens the page in it.")
+verdict = right if present else st.container()  # the prediction, beside the review in lecture mode
+chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
+settings = st.expander("Settings: model, example reviews, charts") if present else None
+model_box, example_box = (settings, settings) if present else (right, left)
+names = ui.model_names()
+model_name = model_box.radio("Model", names, **ui.persistent("inspect_model", names[0], options=names),
+                             help="Train your own on the Train page.")
 try:
     bundle = ui.bundle_named(model_name)
 except ValueError as error:
     ui.show_error_and_stop(f"The model cannot be loaded: {error}")
+final, epoch = bundle, None
 if model_name == ui.MINE and (epochs := len(bundle.snapshots)) > 1:
-    epoch = right.slider("Show the model after epoch", 1, epochs, epochs, key="inspect_epoch")
-    bundle = ui.bundle_at_epoch(bundle, epoch)
-accuracy = (f"test accuracy {bundle.metrics['test_accuracy']:.1%}" if "test_accuracy" in bundle.metrics else
-            f"validation accuracy after epoch {bundle.metrics['epoch']}: {bundle.metrics.get('val_accuracy', 0):.1%}")
-right.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
-              f"{bundle.config.text.vocab_size:,} words, {accuracy}")
+    epoch = model_box.slider("Show the model after epoch", 1, epochs,
+                             **ui.persistent("inspect_epoch", epochs, follows=epochs))
+    if epoch < epochs:
+        bundle = ui.bundle_at_epoch(final, epoch)
+    else:
+        epoch = None
+accuracy = accuracy_text(bundle.metrics, epoch, final.metrics if epoch else None)
+model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
+                  f"{bundle.config.text.vocab_size:,} words, {accuracy}")
 
-example = left.selectbox("Example reviews", list(EXAMPLES), key="inspect_example")
-review = left.text_area("Review", EXAMPLES[example], height=110, max_chars=200_000, key=f"inspect_text_{example}")
+example = example_box.selectbox("Example reviews", list(EXAMPLE_REVIEWS),
+                                **ui.persistent("inspect_example", next(iter(EXAMPLE_REVIEWS))))
+review = left.text_area("Review", height=68 if present else 110, max_chars=200_000,
+                        **ui.persistent("inspect_review", EXAMPLE_REVIEWS[example], follows=example))
+st.session_state["shared_review"] = review  # the Analysis lab starts from the review typed here
 if not review.strip():
     st.info("Type a review above (or pick an example) to see what the LSTM does with it.")
     st.stop()
@@ -47,59 +56,92 @@ try:
 except ValueError as error:
     ui.show_error_and_stop(str(error))
 
-st.subheader(f"Prediction: {result.label}  (P(positive) = {result.prediction:.3f})")
-st.plotly_chart(figures.prediction_bar(result.prediction), key="inspect_prediction")
-notes = []
+verdict.subheader(f"Prediction: {result.label}  (P(positive) = {result.prediction:.3f})")
+if not present:
+    st.plotly_chart(figures.prediction_bar(result.prediction, font_size), key="inspect_prediction")
 if result.review.unknown.any():
-    notes.append(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the model "
-                 "sees them all as the same *unknown* word; they are marked with ? below.")
+    st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
+               "model sees them all as the same *unknown* word; they are marked with ? below.")
 if result.review.truncated:
-    notes.append(f"The review has {result.review.total_tokens:,} words; only the last {len(result.tokens)} (MaxLen) "
-                 f"reach the model, the first {len(result.review.cut_tokens):,} are cut.")
-for note in notes:
-    st.warning(note)
+    st.warning(f"The review has {result.review.total_tokens:,} words; only the last {len(result.tokens)} (MaxLen) "
+               f"reach the model, the first {len(result.review.cut_tokens):,} are cut.")
 
-with st.expander("How to read these pictures", expanded=False):
-    st.markdown(
-        "- **Forget gate f_t** (0 = forget, 1 = keep): how much of the old cell state survives this word.\n"
-        "- **Input gate i_t**: how much of the new **candidate g_t** (what this word suggests, −1…1) is written in.\n"
-        "- **Cell state c_t = f_t·c_(t−1) + i_t·g_t**: the *current memory*, carried along the review.\n"
-        "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; the "
-        "Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review ended there.")
+if not present:
+    with st.expander("How to read these pictures", expanded=False):
+        st.markdown(
+            "- **Forget gate f_t** (0 = forget, 1 = keep): how much of the old cell state survives this word.\n"
+            "- **Input gate i_t**: how much of the new **candidate g_t** (what this word suggests, −1…1) is written "
+            "in.\n- **Cell state c_t = f_t·c_(t−1) + i_t·g_t**: the *current memory*, carried along the review.\n"
+            "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
+            "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
+            "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
+    settings, chart_slot = st.container(), st.container()
 
-chosen = st.multiselect("Show", list(LSTM_STATES), default=list(LSTM_STATES), format_func=LSTM_STATES.get,
-                        key="inspect_states")
-order_by = st.radio("Order units by", ["index", "variance", "correlation"], horizontal=True, key="inspect_order",
-                    help="correlation: units that rise with the running prediction first")
+units_total = bundle.config.model.units
+chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
+    "inspect_states", ["forget", "hidden"] if present else list(LSTM_STATES), follows=present))
+order_col, contrast_col, shown_col, all_col = settings.columns([5, 4, 2, 2], vertical_alignment="bottom")
+order_by = order_col.radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
+                              **ui.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
+contrast = contrast_col.radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
+                               horizontal=True, **ui.persistent("inspect_contrast", "full"),
+                               help="Gates of a small model sit near 0.4-0.6: stretching shows their differences; "
+                                    "the colour bar shows the real values either way.")
+shown = int(shown_col.number_input("Units shown", 1, units_total, **ui.persistent(
+    "inspect_units_shown", min(16, units_total), follows=units_total), help="the first ones in the chosen order"))
+if all_col.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
+    shown = units_total
 if chosen:
-    units = order_units(result, "hidden", order_by)
-    st.plotly_chart(figures.inspection_figure(result, chosen, units), key="inspect_heatmaps")
+    units = order_units(result, "hidden", order_by)[:shown]
+    chart_slot.plotly_chart(figures.inspection_figure(result, chosen, units, contrast, font_size),
+                            key="inspect_heatmaps")
+    if shown < units_total:
+        chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on “All {units_total} "
+                   "units” to see the rest.")
 
 st.subheader("One unit up close")
 state_col, unit_col = st.columns(2)
-unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), index=4, format_func=LSTM_STATES.get,
-                                 key="inspect_unit_state")
-unit = int(unit_col.number_input("Unit", 0, bundle.config.model.units - 1, int(order_units(result, unit_state,
-                                 "correlation")[0]), key="inspect_unit"))
-st.plotly_chart(figures.coloured_words_figure(result, unit_state, unit), key="inspect_coloured_words")
-st.plotly_chart(figures.unit_trace_figure(result, unit_state, unit), key="inspect_unit_trace")
+unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), format_func=LSTM_STATES.get,
+                                 **ui.persistent("inspect_unit_state", "hidden"))
+# The unit rising most with the running prediction, chosen anew for each model, review and quantity.
+best_unit = int(order_units(result, unit_state, "correlation")[0])
+unit = int(unit_col.number_input("Unit", 0, units_total - 1, **ui.persistent(
+    "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
+st.plotly_chart(figures.coloured_words_figure(result, unit_state, unit, font_size=font_size),
+                key="inspect_coloured_words")
+st.plotly_chart(figures.unit_trace_figure(result, unit_state, unit, font_size), key="inspect_unit_trace")
 
 with st.expander("Gate saturation: how often are the gates fully open or closed?"):
-    st.plotly_chart(figures.saturation_figure(result), key="inspect_saturation")
-    st.caption("A gate near 0 or 1 acts like a switch. Many saturated forget-gate values near 1 mean the LSTM "
-               "carries its memory across words: that is how it avoids the vanishing gradient.")
+    st.plotly_chart(figures.saturation_figure(result, font_size=font_size), key="inspect_saturation")
+    st.caption(saturation_caption(result))
 
 with st.expander("Minimal pair: change one thing and compare"):
-    # The key follows Review A: a keyed text area keeps its first value, so B would not follow a newly typed A.
-    pair_text = st.text_area("Review B", review.replace(" good", " not good") if " good" in review else
-                             review + " Not really.", height=90, max_chars=200_000,
-                             key=f"inspect_pair_text_{zlib.crc32(review.encode())}")
-    pair_state = st.selectbox("Compare", list(LSTM_STATES), index=4, format_func=LSTM_STATES.get,
-                              key="inspect_pair_state")
+    pair_text = st.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
+        "inspect_pair_text", review.replace(" good", " not good") if " good" in review else review + " Not really.",
+        follows=review))
+    pair_state = st.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
+                              **ui.persistent("inspect_pair_state", "hidden"))
     try:
         pair = ui.inspect_review(bundle, pair_text)
-        difference = compare(result, pair)
-        st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A")
-        st.plotly_chart(figures.minimal_pair_figure(result, pair, pair_state), key="inspect_pair_figure")
     except ValueError as error:
         st.error(f"Review B: {error}")
+    else:
+        difference = compare(result, pair)
+        st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A",
+                  delta_color="off")  # Streamlit's red/green arrows would be the one red-versus-green contrast
+        where = difference["changes"] or "in nothing the model reads (spacing, case or ignored characters)"
+        st.caption(f"B differs from A: {where}.")
+        if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:
+            st.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
+                    f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
+                    f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
+        pair_units = order_units(result, pair_state, order_by)[:shown]
+        st.plotly_chart(figures.minimal_pair_figure(result, pair, difference, pair_state, pair_units, font_size,
+                                                    CHANGE_TOLERANCE), key="inspect_pair_figure")
+
+st.subheader("Download this review's activations")
+csv_col, json_col = st.columns(2)
+csv_col.download_button("Activations (CSV)", lambda: export.activations_csv(result), "activations.csv", "text/csv",
+                        key="inspect_download_csv", help="one row per word and unit, with every gate and state")
+json_col.download_button("Activations (JSON)", lambda: export.activations_json(result), "activations.json",
+                         "application/json", key="inspect_download_json")

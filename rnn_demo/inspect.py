@@ -7,6 +7,7 @@ hidden state h_t of the real words, so the running prediction's last value is th
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,30 @@ LSTM_STATES = {
     "hidden": "hidden state h_t",
 }
 GATES = ("input", "forget", "output")
+
+# The Inspect page's examples (the course's two reviews first); "Write my own" starts empty.
+EXAMPLE_REVIEWS = {
+    "The course's example (positive)": "I loved this movie! The action sequences were on point and the acting was "
+                                       "terrific. Highly recommended!",
+    "The course's long-range example": "I really liked the movie but I was disappointed in the service and "
+                                       "cleanliness of the cinema. The cinema should be better maintained in order "
+                                       "to provide a better experience for customers.",
+    "A negation": "This film is not good. The story is not interesting and the jokes are not funny at all.",
+    "A mixed review": "The acting was wonderful and the music is beautiful, but the plot is a boring mess and the "
+                      "ending is awful.",
+    "Write my own": "",
+}
+
+
+def accuracy_text(metrics: dict, epoch: int | None = None, final_metrics: dict | None = None) -> str:
+    """The accuracy of the model shown, named as Train and Home name it: "test accuracy 87.1%" for a finished model;
+    for the snapshot after `epoch` its validation accuracy, and the final model's test accuracy beside it."""
+    if epoch is None:
+        return f"test accuracy {metrics['test_accuracy']:.1%}"
+    validation = (f"validation accuracy after epoch {epoch}: {metrics['val_accuracy']:.1%}"
+                  if "val_accuracy" in metrics else f"no validation accuracy recorded for epoch {epoch}")
+    final = f" (test accuracy of the final model: {final_metrics['test_accuracy']:.1%})" if final_metrics else ""
+    return validation + final
 
 
 @dataclass(frozen=True)
@@ -115,12 +140,90 @@ def unit_correlations(values: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.nan_to_num(correlation)
 
 
+def saturation_caption(inspection: Inspection, low: float = 0.1, high: float = 0.9) -> str:
+    """What the saturation chart shows for this review, in words computed from its numbers."""
+    shares = inspection.saturation(low, high)
+    saturated = {gate: shares[gate]["closed"] + shares[gate]["open"] for gate in GATES}
+    forget = inspection.states["forget"]
+    forget_mean, forget_open = float(forget.mean()), shares["forget"]["open"]
+    if forget_open >= 0.5:
+        verdict = "this model mostly holds its memory like a switch left open"
+    elif forget_mean >= 0.6:
+        verdict = "this model keeps memory partly, not as a switch"
+    elif forget_mean <= 0.4:
+        verdict = "this model forgets most of its memory at every word"
+    else:
+        verdict = "this model keeps about half of its memory at each word"
+    return (f"For this review, {saturated['input']:.1%} of input-gate, {saturated['forget']:.1%} of forget-gate and "
+            f"{saturated['output']:.1%} of output-gate values are saturated (below {low} or above {high}); "
+            f"{forget_open:.1%} of forget-gate values are above {high}. The forget gate's mean is {forget_mean:.2f}: "
+            f"{verdict}.")
+
+
+# A state counts as changed by a minimal pair when it moves by more than this; smaller differences come only from the
+# different amount of padding the LSTM reads before a shorter or longer review (about 1e-6).
+CHANGE_TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True)
+class AlignedWord:
+    """One column of a minimal pair: a word of A and/or of B (None where the other review inserted a word)."""
+
+    tag: str  # "equal", "replace", "delete" (only in A) or "insert" (only in B)
+    first: int | None  # position in A
+    second: int | None  # position in B
+
+
+def align(first_tokens: list[str], second_tokens: list[str]) -> list[AlignedWord]:
+    """Align two reviews word by word with difflib: equal and replaced words are paired, inserted and deleted words
+    stand alone, so a word added early does not shift every later comparison."""
+    matcher = difflib.SequenceMatcher(a=first_tokens, b=second_tokens, autojunk=False)
+    columns: list[AlignedWord] = []
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if tag in ("equal", "replace"):
+            paired = min(a_end - a_start, b_end - b_start)
+            columns += [AlignedWord(tag, a_start + k, b_start + k) for k in range(paired)]
+            a_start, b_start = a_start + paired, b_start + paired
+        columns += [AlignedWord("delete", index, None) for index in range(a_start, a_end)]
+        columns += [AlignedWord("insert", None, index) for index in range(b_start, b_end)]
+    return columns
+
+
+def describe_changes(first_tokens: list[str], second_tokens: list[str], limit: int = 3) -> str:
+    """Where B differs from A, in words: 'inserted “not” before word 4 (“good”)'; '' if the words are the same."""
+    matcher = difflib.SequenceMatcher(a=first_tokens, b=second_tokens, autojunk=False)
+    changes = []
+    for tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        old, new = " ".join(first_tokens[a_start:a_end]), " ".join(second_tokens[b_start:b_end])
+        if tag == "insert":
+            where = (f"before word {a_start + 1} (“{first_tokens[a_start]}”)" if a_start < len(first_tokens)
+                     else "at the end")
+            changes.append(f"inserted “{new}” {where}")
+        elif tag == "delete":
+            changes.append(f"deleted “{old}” (word {a_start + 1})")
+        elif tag == "replace":
+            changes.append(f"replaced “{old}” (word {a_start + 1}) with “{new}”")
+    more = f" and {len(changes) - limit} more changes" if len(changes) > limit else ""
+    return "; ".join(changes[:limit]) + more
+
+
 def compare(first: Inspection, second: Inspection) -> dict:
-    """A minimal pair: difference of predictions, and of each state over the shared word positions (second - first)."""
-    steps = min(len(first.tokens), len(second.tokens))
-    return {
-        "prediction_change": second.prediction - first.prediction,
-        "steps": steps,
-        "states": {name: second.states[name][:steps] - first.states[name][:steps] for name in first.states},
-        "running": second.running_prediction[:steps] - first.running_prediction[:steps],
-    }
+    """A minimal pair over the aligned words: the change of prediction, and per state the difference B - A at each
+    aligned column ((columns, units), NaN where a word exists in only one review)."""
+    columns = align(first.tokens, second.tokens)
+    paired = [(column.first, column.second) for column in columns if column.first is not None
+              and column.second is not None]
+    first_rows = np.array([a for a, _ in paired], dtype=int)
+    second_rows = np.array([b for _, b in paired], dtype=int)
+    where = np.array([column.first is not None and column.second is not None for column in columns])
+    states = {}
+    for name in first.states:
+        difference = np.full((len(columns), first.states[name].shape[1]), np.nan)
+        difference[where] = second.states[name][second_rows] - first.states[name][first_rows]
+        states[name] = difference
+    running = np.full(len(columns), np.nan)
+    running[where] = second.running_prediction[second_rows] - first.running_prediction[first_rows]
+    largest = {name: float(np.nanmax(np.abs(values))) if where.any() else 0.0 for name, values in states.items()}
+    return {"prediction_change": second.prediction - first.prediction, "columns": columns, "states": states,
+            "running": running, "largest": largest,
+            "changes": describe_changes(first.tokens, second.tokens)}

@@ -437,3 +437,26 @@ def own_data_section() -> OwnData | None:
             st.caption(_plain(note))
     return own
 
+
+
+def persistent(key: str, default, *, follows=None, options=None) -> dict:
+    """Keyword arguments for a widget whose value lasts the whole session, also while another page is shown.
+
+    Streamlit forgets a widget's value when the widget is not drawn (another page); `persist_state="session"` keeps
+    it. The widget's first value is `default`, set here (so pass no value/index to the widget itself). When `follows`
+    (any value, e.g. the review) differs from the previous run's, the value goes back to `default`: a choice that
+    depends on something else follows it. A value no longer among `options` also falls back to `default`.
+    Use: `st.radio("Model", names, **ui.persistent("inspect_model", names[0], options=names))`.
+    """
+    followed = st.session_state.setdefault("_persistent_follows", {})
+    stale = key in followed and followed[key] != follows
+    invalid = options is not None and st.session_state.get(key) not in list(options)
+    if key not in st.session_state or stale or invalid:
+        st.session_state[key] = default
+    followed[key] = follows
+    return {"key": key, "persist_state": "session"}
+
+
+def url_flag(name: str) -> bool:
+    """Whether the page's URL switches `name` on (`?present=1`, `=true`, `=yes` or `=on`)."""
+    return st.query_params.get(name, "").strip().lower() in ("1", "true", "yes", "on")

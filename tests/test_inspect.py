@@ -116,9 +116,58 @@ def test_compare_a_minimal_pair(bundle):
     first, second = inspect.inspect(bundle, "a good film"), inspect.inspect(bundle, "a bad film")
     difference = inspect.compare(first, second)
     assert difference["prediction_change"] == pytest.approx(second.prediction - first.prediction)
-    assert difference["steps"] == 3 and difference["states"]["hidden"].shape == (3, 6)
+    assert [column.tag for column in difference["columns"]] == ["equal", "replace", "equal"]
+    assert difference["states"]["hidden"].shape == (3, 6)
     assert np.allclose(difference["states"]["hidden"][0], 0)  # the same first word gives the same first state
     assert not np.allclose(difference["states"]["hidden"][1], 0)
+    assert difference["changes"] == "replaced “good” (word 2) with “bad”"
+
+
+def test_align_pairs_words_around_an_insertion_instead_of_shifting_them():
+    first, second = text.tokenize("This movie is good."), text.tokenize("This movie is not good.")
+    columns = inspect.align(first, second)
+    assert [(column.tag, column.first, column.second) for column in columns] == [
+        ("equal", 0, 0), ("equal", 1, 1), ("equal", 2, 2), ("insert", None, 3), ("equal", 3, 4), ("equal", 4, 5)]
+    assert inspect.describe_changes(first, second) == "inserted “not” before word 4 (“good”)"
+    deleted = inspect.align(second, first)
+    assert [column.tag for column in deleted] == ["equal"] * 3 + ["delete"] + ["equal"] * 2
+    # a replaced span of unequal length pairs what it can, the rest stands alone
+    uneven = inspect.align(["a", "b", "c"], ["a", "x", "y", "z", "c"])
+    assert [(column.tag, column.first, column.second) for column in uneven] == [
+        ("equal", 0, 0), ("replace", 1, 1), ("insert", None, 2), ("insert", None, 3), ("equal", 2, 4)]
+    assert inspect.describe_changes(["a"], ["a", "b", "."]) == "inserted “b .” at the end"
+    assert inspect.describe_changes(["a"], ["a"]) == ""
+
+
+def test_compare_an_insertion_compares_aligned_words_only(bundle):
+    first, second = inspect.inspect(bundle, "a good film"), inspect.inspect(bundle, "a not good film")
+    difference = inspect.compare(first, second)
+    hidden = difference["states"]["hidden"]  # (columns, units): a, + not, good, film
+    assert hidden.shape == (4, 6) and np.isnan(hidden[1]).all() and not np.isnan(hidden[[0, 2, 3]]).any()
+    np.testing.assert_allclose(hidden[2], second.states["hidden"][2] - first.states["hidden"][1])
+    np.testing.assert_allclose(hidden[3], second.states["hidden"][3] - first.states["hidden"][2])
+    assert difference["largest"]["hidden"] == pytest.approx(np.nanmax(np.abs(hidden)))
+    assert np.isnan(difference["running"][1])
+    assert difference["running"][3] == pytest.approx(second.running_prediction[3] - first.running_prediction[2])
+
+
+def test_saturation_caption_is_computed_from_the_gate_values(bundle):
+    result = inspect.inspect(bundle, "a good film with a good cast , the end was great")
+    caption = inspect.saturation_caption(result)
+    shares = {gate: np.mean((result.states[gate] < 0.1) | (result.states[gate] > 0.9)) for gate in inspect.GATES}
+    assert (f"For this review, {shares['input']:.1%} of input-gate, {shares['forget']:.1%} of forget-gate and "
+            f"{shares['output']:.1%} of output-gate values are saturated") in caption
+    assert f"The forget gate's mean is {result.states['forget'].mean():.2f}" in caption
+    mean, open_share = result.states["forget"].mean(), np.mean(result.states["forget"] > 0.9)
+    expected = ("like a switch left open" if open_share >= 0.5 else "keeps memory partly" if mean >= 0.6 else
+                "forgets most of its memory" if mean <= 0.4 else "keeps about half")
+    assert expected in caption
+
+
+def test_accuracy_text_names_test_and_validation_accuracy():
+    assert inspect.accuracy_text({"test_accuracy": 0.8712}) == "test accuracy 87.1%"
+    snapshot = inspect.accuracy_text({"epoch": 1, "val_accuracy": 0.75}, 1, {"test_accuracy": 0.8})
+    assert snapshot == "validation accuracy after epoch 1: 75.0% (test accuracy of the final model: 80.0%)"
 
 
 # ------------------------------------------------------------------------------------------- pretrained bundle

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_demo import text
+from rnn_demo import inspect, models, text
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -30,12 +30,15 @@ def vocab() -> text.Vocabulary:
     return text.Vocabulary.load(BUNDLE / "vocab.json")
 
 
+def expected_tokens(review: str) -> list[str]:
+    tokens = text.tokenize(review)
+    return tokens[-MAXLEN:] if CONFIG["text"]["truncating"] == "pre" else tokens[:MAXLEN]
+
+
 def expected_labels(review: str, vocab: text.Vocabulary) -> list[str]:
     """What the word axis must show: the last MaxLen tokens, HTML-escaped, unknown ones with a trailing '?'."""
-    tokens = text.tokenize(review)
-    tokens = tokens[-MAXLEN:] if CONFIG["text"]["truncating"] == "pre" else tokens[:MAXLEN]
     return [html.escape(token, quote=False) + ("?" if vocab.id_of(token) == text.UNKNOWN_ID else "")
-            for token in tokens]
+            for token in expected_tokens(review)]
 
 
 def decode(value) -> np.ndarray:
@@ -54,9 +57,11 @@ def charts(at: AppTest) -> dict[str, dict]:
 
 
 def word_axis(spec: dict) -> dict:
-    """The x axis that carries the word tick labels."""
-    (axis,) = [value for name, value in spec["layout"].items() if name.startswith("xaxis") and "ticktext" in value]
-    return axis
+    """The x axis that carries the word tick labels (each panel has its own: they must all show the same words)."""
+    axes = [value for name, value in spec["layout"].items() if name.startswith("xaxis") and "ticktext" in value]
+    assert axes and all(axis["ticktext"] == axes[0]["ticktext"] and axis["tickvals"] == axes[0]["tickvals"]
+                        for axis in axes)
+    return axes[0]
 
 
 def heatmaps(spec: dict) -> list[dict]:
@@ -80,15 +85,17 @@ def open_inspect(review: str | None = None) -> AppTest:
 
 
 def set_review(at: AppTest, review: str) -> None:
-    (area,) = [widget for widget in at.text_area if widget.label == "Review"]
-    assert area.key == f"inspect_text_{at.selectbox(key='inspect_example').value}"
-    area.set_value(review).run()
+    at.text_area(key="inspect_review").set_value(review).run()
     assert not at.exception
+
+
+def running_trace(spec: dict) -> dict:
+    return [trace for trace in spec["data"] if trace["type"] == "scatter"][0]
 
 
 def test_the_word_axis_shows_the_reviews_tokens_and_the_last_running_value_is_the_prediction(vocab):
     at = open_inspect()
-    review = at.text_area(key=f"inspect_text_{at.selectbox(key='inspect_example').value}").value
+    review = at.text_area(key="inspect_review").value
     labels = expected_labels(review, vocab)
     label, probability = shown_prediction(at)
     specs = charts(at)
@@ -97,9 +104,10 @@ def test_the_word_axis_shows_the_reviews_tokens_and_the_last_running_value_is_th
 
     figure = specs["inspect_heatmaps"]
     axis = word_axis(figure)
-    assert axis["tickvals"] == list(range(len(labels))) and axis["ticktext"] == labels
-    running = [trace for trace in figure["data"] if trace["type"] == "scatter"][0]
-    assert running["customdata"] == labels
+    assert axis["ticktext"] == labels and len(axis["tickvals"]) == len(set(axis["tickvals"])) == len(labels)
+    running = running_trace(figure)
+    assert running["customdata"] == [html.escape(token, quote=False) for token in expected_tokens(review)]
+    assert running["x"] == axis["tickvals"]
     running_prediction = decode(running["y"])
     assert running_prediction.shape == (len(labels),)
     bar = specs["inspect_prediction"]["data"][0]
@@ -108,7 +116,8 @@ def test_the_word_axis_shows_the_reviews_tokens_and_the_last_running_value_is_th
     assert label == ("positive" if decode(bar["x"])[0] >= 0.5 else "negative")
     assert [trace["name"] for trace in heatmaps(figure)] == STATE_NAMES
     for trace in heatmaps(figure):
-        assert decode(trace["z"]).shape == (UNITS, len(labels))
+        assert decode(trace["z"]).shape == (16, len(labels))  # the first 16 units by default
+        assert trace["x"] == axis["tickvals"]
     assert word_axis(specs["inspect_unit_trace"])["ticktext"] == labels
 
 
@@ -184,14 +193,14 @@ def test_a_huge_review_is_cut_to_maxlen_with_a_warning(vocab):
     figure = charts(at)["inspect_heatmaps"]
     assert len(heatmaps(figure)) == 6
     for trace in heatmaps(figure):
-        assert decode(trace["z"]).shape == (UNITS, MAXLEN)
+        assert decode(trace["z"]).shape == (16, MAXLEN)
     labels = expected_labels(review, vocab)
     assert len(labels) == MAXLEN and labels[-5:] == ["the", "end", "was", "good", "."]
-    running = [trace for trace in figure["data"] if trace["type"] == "scatter"][0]
-    assert running["customdata"] == labels
+    running = running_trace(figure)
+    assert running["customdata"] == [html.escape(token, quote=False) for token in expected_tokens(review)]
     axis = word_axis(figure)
-    step = max(1, MAXLEN // 60)
-    assert axis["tickvals"] == list(range(0, MAXLEN, step)) and axis["ticktext"] == labels[::step]
+    step = -(-MAXLEN // 60)
+    assert axis["tickvals"] == running["x"][::step] and axis["ticktext"] == labels[::step]
     assert any("earlier words cut by MaxLen" in note["text"] for note in figure["layout"]["annotations"])
 
 
@@ -204,8 +213,6 @@ def test_the_minimal_pair_follows_review_a_and_shows_the_change():
     second = float(metric.value)
     change = re.fullmatch(r"([+-]\d\.\d{3}) vs A", metric.delta)
     assert change and float(change.group(1)) == pytest.approx(second - first, abs=1.5e-3)
-    ticks = word_axis(charts(at)["inspect_pair_figure"])["ticktext"]
-    assert ticks[:4] == ["this", "movie", "is", "good → not"]
 
     set_review(at, "This movie is not good.")  # B's own prediction, shown as review A
     assert shown_prediction(at)[1] == pytest.approx(second, abs=1e-6)
@@ -217,13 +224,35 @@ def test_the_minimal_pair_follows_review_a_and_shows_the_change():
     assert float(metric.value) == pytest.approx(first, abs=1e-6)
 
 
-def _units(trace: dict) -> list[int]:
-    """The unit shown in each heatmap row, read from the hover data ("word|unit")."""
-    return [int(row[0].rsplit("|", 1)[1]) for row in trace["customdata"]]
+def test_the_minimal_pair_aligns_an_inserted_word_instead_of_shifting_every_later_word():
+    at = open_inspect("This movie is good and I liked it.")
+    at.toggle(key="inspect_all_units").set_value(True).run()
+    spec = charts(at)["inspect_pair_figure"]
+    (difference,) = heatmaps(spec)
+    axis = [value for name, value in spec["layout"].items() if name.startswith("xaxis") and
+            value.get("anchor") == "y2"][0]
+    assert axis["ticktext"] == ["this", "movie", "is", "+ not", "good", "and", "i", "liked", "it", "."]
+    z = decode(difference["z"])  # (units, aligned words); the inserted word has no partner
+    assert z.shape == (UNITS, 10) and np.isnan(z[:, 3]).all()
+    assert np.nanmax(np.abs(z[:, :3])) < 1e-3  # the same words before "not" keep their states
+    assert np.abs(z[:, 4]).max() > 0.01  # "good" after "not" is read differently
+    assert difference["zmax"] == pytest.approx(np.nanmax(np.abs(z)), rel=1e-4) and difference["zmax"] > 0.01
+    assert any(caption.value == "B differs from A: inserted “not” before word 4 (“good”)." for caption in at.caption)
 
 
-def test_unit_orders_rearrange_the_same_units():
+def test_an_appended_sentence_gives_a_message_not_an_empty_heatmap():
+    at = open_inspect("This movie is great.")
+    (pair_area,) = [widget for widget in at.text_area if widget.label == "Review B"]
+    pair_area.set_value("This movie is great. Not really.").run()
+    assert not heatmaps(charts(at)["inspect_pair_figure"])
+    (info,) = [info.value for info in at.info]
+    assert info.startswith("No word that A and B share has a different hidden state h_t")
+    assert "inserted “not really .” at the end" in info
+
+
+def test_unit_orders_rearrange_the_same_units_and_the_first_is_drawn_at_the_top():
     at = open_inspect("The acting was wonderful and the music is beautiful, but the plot is a boring mess.")
+    at.toggle(key="inspect_all_units").set_value(True).run()
     rows = {}
     for order in ("index", "variance", "correlation"):
         at.radio(key="inspect_order").set_value(order).run()
@@ -231,19 +260,35 @@ def test_unit_orders_rearrange_the_same_units():
         figure = charts(at)["inspect_heatmaps"]
         hidden = heatmaps(figure)[-1]
         assert hidden["name"] == "hidden state h_t"
-        units = _units(hidden)
+        units = [int(unit) for unit in hidden["y"]]
         assert sorted(units) == list(range(UNITS))
-        assert all(_units(trace) == units for trace in heatmaps(figure))
+        assert all(trace["y"] == hidden["y"] for trace in heatmaps(figure))
+        for trace in heatmaps(figure):  # the unit axis lists the rows top down, with the unit numbers as labels
+            axis = figure["layout"]["yaxis" + trace["yaxis"][1:]]
+            assert axis["autorange"] == "reversed" and axis["type"] == "category" and axis["title"]["text"] == "unit"
+            assert axis["ticktext"] == hidden["y"][::max(1, -(-UNITS // 32))]
         rows[order] = (units, decode(hidden["z"]))
-        running = decode([trace for trace in figure["data"] if trace["type"] == "scatter"][0]["y"])
+        running = decode(running_trace(figure)["y"])
     index_units, index_rows = rows["index"]
     assert index_units == list(range(UNITS))
     for order, (units, values) in rows.items():
         np.testing.assert_allclose(values, index_rows[units])  # same rows, only reordered
     variances = rows["variance"][1].var(axis=1)
-    assert np.all(np.diff(variances) <= 1e-12)
+    assert np.all(np.diff(variances) <= 1e-6)
     correlations = [np.corrcoef(row, running)[0, 1] if row.std() > 0 else 0.0 for row in rows["correlation"][1]]
-    assert np.all(np.diff(correlations) <= 1e-9)
+    assert np.all(np.diff(correlations) <= 1e-5) and correlations[0] > 0.5
+
+
+def test_top_k_units_by_the_chosen_order_with_the_rest_one_click_away():
+    at = open_inspect("A wonderful film with a dull ending.")
+    at.radio(key="inspect_order").set_value("variance").run()
+    at.number_input(key="inspect_units_shown").set_value(5).run()
+    shown = heatmaps(charts(at)["inspect_heatmaps"])[-1]
+    assert len(shown["y"]) == 5
+    assert any(caption.value.startswith(f"Showing 5 of {UNITS} units (most active first)") for caption in at.caption)
+    at.toggle(key="inspect_all_units").set_value(True).run()
+    everything = heatmaps(charts(at)["inspect_heatmaps"])[-1]
+    assert everything["y"][:5] == shown["y"] and len(everything["y"]) == UNITS
 
 
 def test_choosing_which_states_to_show():
@@ -253,3 +298,169 @@ def test_choosing_which_states_to_show():
                                                                                     "cell state c_t"]
     at.multiselect(key="inspect_states").set_value([]).run()
     assert not at.exception and "inspect_heatmaps" not in charts(at) and "inspect_unit_trace" in charts(at)
+
+
+def test_the_saturation_caption_is_computed_from_the_gate_values_shown():
+    at = open_inspect("This film is not good. The story is not interesting and the jokes are not funny at all.")
+    at.toggle(key="inspect_all_units").set_value(True).run()
+    gates = {trace["name"]: decode(trace["z"]) for trace in heatmaps(charts(at)["inspect_heatmaps"])}
+    saturated = {name: np.mean((gates[name] < 0.1) | (gates[name] > 0.9)) for name in
+                 ("input gate i_t", "forget gate f_t", "output gate o_t")}
+    forget = gates["forget gate f_t"]
+    (caption,) = [caption.value for caption in at.caption if caption.value.startswith("For this review")]
+    assert caption.startswith(
+        f"For this review, {saturated['input gate i_t']:.1%} of input-gate, {saturated['forget gate f_t']:.1%} of "
+        f"forget-gate and {saturated['output gate o_t']:.1%} of output-gate values are saturated")
+    assert f"{np.mean(forget > 0.9):.1%} of forget-gate values are above 0.9" in caption
+    assert f"The forget gate's mean is {forget.mean():.2f}" in caption
+    bars = [trace for trace in charts(at)["inspect_saturation"]["data"] if trace["type"] == "bar"]
+    forget_bar = [bar for bar in bars if bar["name"] == "forget gate f_t"][0]
+    counts, _ = np.histogram(forget, bins=np.linspace(0, 1, 21))
+    np.testing.assert_allclose(decode(forget_bar["y"]), counts / counts.sum(), atol=1e-6)  # the chart is not empty
+
+
+def test_the_unit_box_and_both_unit_charts_follow_a_new_review():
+    at = open_inspect("A wonderful, moving film. I loved it.")
+    for review in ("Awful. Boring and stupid, a waste of time.", "The music was great but the plot was thin."):
+        set_review(at, review)
+        unit = at.number_input(key="inspect_unit").value
+        result = inspect.inspect(models.load_bundle(BUNDLE), review)
+        assert unit == int(inspect.order_units(result, "hidden", "correlation")[0])
+        specs = charts(at)
+        assert decode(specs["inspect_unit_trace"]["data"][0]["y"]) == pytest.approx(result.states["hidden"][:, unit],
+                                                                                    abs=1e-5)
+        assert specs["inspect_unit_trace"]["data"][0]["name"] == f"hidden state h_t, unit {unit}"
+        words = decode(specs["inspect_coloured_words"]["data"][0]["z"]).ravel()
+        assert words[~np.isnan(words)] == pytest.approx(result.states["hidden"][:, unit], abs=1e-5)
+    at.number_input(key="inspect_unit").set_value(3).run()  # a unit chosen by hand stays while the review does
+    assert at.number_input(key="inspect_unit").value == 3
+    assert specs["inspect_unit_trace"]["data"][0]["name"] != charts(at)["inspect_unit_trace"]["data"][0]["name"]
+    assert charts(at)["inspect_unit_trace"]["data"][0]["name"] == "hidden state h_t, unit 3"
+
+
+def test_the_review_model_and_choices_survive_a_visit_to_another_page():
+    at = open_inspect()
+    at.selectbox(key="inspect_example").set_value("A negation").run()
+    set_review(at, "My own words: a dull but honest film.")
+    at.radio(key="inspect_model").set_value(at.radio(key="inspect_model").options[1]).run()
+    at.radio(key="inspect_order").set_value("variance").run()
+    at.radio(key="inspect_contrast").set_value("stretch").run()
+    at.multiselect(key="inspect_states").set_value(["forget", "cell"]).run()
+    at.number_input(key="inspect_units_shown").set_value(7).run()
+    at.selectbox(key="inspect_unit_state").set_value("cell").run()
+    before = {key: at.session_state[key] for key in ("inspect_example", "inspect_review", "inspect_model",
+                                                      "inspect_order", "inspect_contrast", "inspect_states",
+                                                      "inspect_units_shown", "inspect_unit_state", "inspect_unit")}
+    prediction = shown_prediction(at)
+    assert at.session_state["shared_review"] == "My own words: a dull but honest film."
+    at.switch_page("pages/home.py").run()
+    assert not at.exception and not at.get("plotly_chart")
+    at.switch_page("pages/inspect_gates.py").run()
+    assert not at.exception
+    assert {key: at.session_state[key] for key in before} == before
+    assert at.text_area(key="inspect_review").value == "My own words: a dull but honest film."
+    assert shown_prediction(at) == prediction
+    assert [trace["name"] for trace in heatmaps(charts(at)["inspect_heatmaps"])] == ["forget gate f_t",
+                                                                                    "cell state c_t"]
+    assert at.session_state["shared_review"] == "My own words: a dull but honest film."
+
+
+def _font_sizes(value, inside_font=False):
+    """Every font size of a Plotly spec (keys 'size' inside a font, and '*font_size' style keys)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "size" and inside_font and isinstance(item, (int, float)):
+                yield item
+            else:
+                yield from _font_sizes(item, inside_font=key.endswith("font") or key == "font")
+    elif isinstance(value, list):
+        for item in value:
+            yield from _font_sizes(item, inside_font)
+
+
+def test_every_chart_text_is_14_px_or_more_and_every_heatmap_has_a_colour_bar_with_its_meaning():
+    at = open_inspect("This movie is good, I liked it.")
+    for key, spec in charts(at).items():
+        assert spec["layout"]["font"]["size"] >= 14, key
+        assert all(size >= 14 for size in _font_sizes(spec)), key
+        # Streamlit's chart theme puts 12 px fonts on every axis that does not set its own: each axis must.
+        axes = {name: axis for name, axis in spec["layout"].items() if name.startswith(("xaxis", "yaxis"))}
+        assert {"xaxis", "yaxis"} <= set(axes), key
+        for name, axis in axes.items():
+            assert axis["tickfont"]["size"] >= 14, (key, name)
+        for trace in heatmaps(spec):
+            assert trace.get("showscale", True) is not False, (key, trace.get("name"))
+            title = trace["colorbar"]["title"]["text"]
+            assert trace["colorbar"]["tickfont"]["size"] >= 14 and trace["colorbar"]["title"]["font"]["size"] >= 14
+            if trace.get("name", "").endswith(("gate i_t", "gate f_t", "gate o_t")):
+                assert title == "0 = closed<br>1 = open" and trace["zmin"] == 0 and trace["zmax"] == 1
+            elif key == "inspect_heatmaps":
+                assert title == "−1 … +1"
+
+
+def test_the_stretched_gate_contrast_fits_this_reviews_values_and_says_so():
+    at = open_inspect("This movie is good, I liked it.")
+    at.radio(key="inspect_contrast").set_value("stretch").run()
+    spec = charts(at)["inspect_heatmaps"]
+    forget = [trace for trace in heatmaps(spec) if trace["name"] == "forget gate f_t"][0]
+    values = decode(forget["z"])
+    assert forget["zmin"] == pytest.approx(values.min(), abs=1e-6) and forget["zmax"] == pytest.approx(values.max(),
+                                                                                                       abs=1e-6)
+    assert 0 < forget["zmin"] < forget["zmax"] < 1
+    titles = [note["text"] for note in spec["layout"]["annotations"]]
+    assert "forget gate f_t · colours stretched to this review's range" in titles
+
+
+def test_presenter_mode_from_the_url_has_large_text_and_fewer_controls():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["present"] = "1"
+    at.switch_page("pages/inspect_gates.py").run()
+    assert not at.exception
+    assert at.toggle(key="inspect_present").value is True
+    assert not at.title and "inspect_prediction" not in charts(at)
+    spec = charts(at)["inspect_heatmaps"]
+    assert [trace["name"] for trace in heatmaps(spec)] == ["forget gate f_t", "hidden state h_t"]
+    assert spec["layout"]["font"]["size"] == 20 and min(_font_sizes(spec)) >= 20
+    assert not [expander for expander in at.expander if expander.label == "How to read these pictures"]
+    at.toggle(key="inspect_present").set_value(False).run()
+    assert at.title and len(heatmaps(charts(at)["inspect_heatmaps"])) == 6
+
+
+def test_activations_can_be_downloaded_as_csv_and_json():
+    at = open_inspect("A good film.")
+    buttons = {button.proto.label: button for button in at.get("download_button")}
+    assert set(buttons) == {"Activations (CSV)", "Activations (JSON)"}
+
+
+def _my_trained_job():
+    """A finished job of this session holding a tiny LSTM with two epoch snapshots, as the Train page leaves it."""
+    from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+    from rnn_demo.jobs import Job, JobStatus, TrainingSlots
+
+    config = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12),
+                       model=ModelConfig(embedding_dim=4, units=5), train=TrainConfig(seed=3))
+    vocab = text.Vocabulary.build([text.tokenize("a good film , a bad plot , the end was great")], 12)
+    model = models.build_classifier(config)
+    rng = np.random.default_rng(1)
+    snapshots = [[rng.normal(0, 0.4, w.shape).astype("float32") for w in model.get_weights()] for _ in range(2)]
+    model.set_weights(snapshots[-1])
+    metrics = {"test_accuracy": 0.625,
+               "history": [{"epoch": 1, "val_accuracy": 0.5}, {"epoch": 2, "val_accuracy": 0.6}]}
+    job = Job(lambda on_event, should_stop: None, TrainingSlots(1), status=JobStatus.DONE)
+    job.result = models.Bundle(config, vocab, model, metrics, snapshots)
+    return job
+
+
+def test_my_model_shows_the_same_test_accuracy_as_home_and_a_snapshot_says_validation_after_epoch_k():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["jobs"] = {"training_job": _my_trained_job()}
+    at.run()
+    assert any("test accuracy 62.5%" in success.value for success in at.success)  # Home
+    at.switch_page("pages/inspect_gates.py").run()
+    at.radio(key="inspect_model").set_value("my trained model").run()
+    assert not at.exception
+    (caption,) = [caption.value for caption in at.caption if "LSTM units" in caption.value]
+    assert caption == "5 LSTM units, MaxLen 12, vocabulary 16 words, test accuracy 62.5%"
+    at.slider(key="inspect_epoch").set_value(1).run()
+    (caption,) = [caption.value for caption in at.caption if "LSTM units" in caption.value]
+    assert caption.endswith("validation accuracy after epoch 1: 50.0% (test accuracy of the final model: 62.5%)")

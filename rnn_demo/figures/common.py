@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 
 import plotly.graph_objects as go
 
@@ -16,6 +17,13 @@ GATE_SCALE = "Viridis"  # gates live in [0, 1]: 0 = closed (dark), 1 = open (yel
 STATE_SCALE = "BrBG"  # states and candidates live in [-1, 1] (cell states may go beyond): brown < 0 < teal
 DIFFERENCE_SCALE = "PRGn"  # a change (B minus A, or what-if minus original): purple < 0 < green
 FONT_SIZE = 14  # the smallest text any figure may show (projector rule: nothing under 14 px)
+PRESENTER_FONT_SIZE = 20  # lecture mode: readable from the back of a hall
+GATE_COLORS = {"input": "#CC79A7", "forget": "#E69F00", "output": "#56B4E9"}  # Okabe-Ito, apart from the sentiment pair
+GATE_COLORBAR_TITLE = "0 = closed<br>1 = open"
+STATE_COLORBAR_TITLE = "−1 … +1"
+MAX_LABEL_CHARS = 14  # a word label longer than this is shortened with an ellipsis (the full word is in the hover)
+MAX_WORD_TICKS = 60  # beyond this many words, every n-th word is labelled (hover still names each one)
+MAX_HOVER_CHARS = 1_000  # the hover shows at most this much of one word, and says how long the word is
 
 
 def safe(label: str) -> str:
@@ -23,14 +31,52 @@ def safe(label: str) -> str:
     return html.escape(str(label), quote=False)
 
 
+def shorten(word: str, limit: int = MAX_LABEL_CHARS) -> str:
+    """`word` cut to `limit` characters, the last one an ellipsis when anything was cut. More than two combining marks
+    on one letter are dropped too (hundreds of stacked accents would paint over the chart)."""
+    kept: list[str] = []
+    marks = 0
+    for char in word[: 4 * limit]:  # enough to fill `limit` characters; anything beyond is cut anyway
+        marks = marks + 1 if unicodedata.combining(char) else 0
+        if marks <= 2:
+            kept.append(char)
+        if len(kept) >= limit:
+            break
+    shortened = "".join(kept)
+    return word if shortened == word else shortened[: limit - 1] + "…"
+
+
 def word_labels(tokens: list[str], unknown=None) -> list[str]:
-    """Tick labels for a word axis: escaped words, unknown ones marked with a trailing '?'."""
+    """Tick labels for a word axis: shortened, escaped words, unknown ones marked with a trailing '?'."""
     unknown = unknown if unknown is not None else [False] * len(tokens)
-    return [safe(token) + ("?" if is_unknown else "") for token, is_unknown in zip(tokens, unknown)]
+    return [safe(shorten(token)) + ("?" if is_unknown else "") for token, is_unknown in zip(tokens, unknown)]
+
+
+def hover_words(tokens: list[str]) -> list[str]:
+    """The words for one hover row: in full (escaped) up to MAX_HOVER_CHARS, longer ones cut with their length."""
+    return [safe(token) if len(token) <= MAX_HOVER_CHARS else
+            f"{safe(token[:MAX_HOVER_CHARS])}… ({len(token):,} characters)" for token in tokens]
+
+
+def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
+    """Every text of the figure (ticks, axis titles, colour bars, legend, hover, annotations) at `size` px or more.
+
+    Axis fonts are set on each axis because Streamlit's chart theme sets smaller ones there, which win over the
+    layout's font. One update_layout call: Plotly validates each call, and per-axis calls cost ~0.1 s a figure."""
+    size = max(size, FONT_SIZE)
+    font = dict(size=size)
+    layout = figure.layout.to_plotly_json()
+    names = {"xaxis", "yaxis"} | {name for name in layout if name.startswith(("xaxis", "yaxis"))}
+    axes = {name: dict(tickfont=font, title=dict(font=font)) for name in names}
+    annotations = [{**note.to_plotly_json(), "font": {**(note.font.to_plotly_json() if note.font else {}), **font}}
+                   for note in figure.layout.annotations]
+    figure.update_layout(font=font, hoverlabel=dict(font=font), legend=dict(font=font), annotations=annotations,
+                         **axes)
+    return figure
 
 
 def set_word_axis(figure: go.Figure, labels: list[str], row=None, col=None) -> None:
-    """Words at integer positions 0..T-1, so a repeated word keeps its own column."""
-    step = max(1, len(labels) // 60)  # beyond ~60 words show every n-th label; hover still names each word
+    """Words at integer positions 0..T-1 (a repeated word keeps its own column), at most MAX_WORD_TICKS labelled."""
+    step = max(1, -(-len(labels) // MAX_WORD_TICKS))
     figure.update_xaxes(tickmode="array", tickvals=list(range(0, len(labels), step)), ticktext=labels[::step],
                         tickangle=-60, row=row, col=col)

@@ -1,6 +1,7 @@
 """Figures of one review's trip through the LSTM: running prediction, gate and state heatmaps, a unit's trace,
-words coloured by a unit, gate saturation and a minimal pair. All take an `Inspection` (or arrays) and return
-Plotly figures; the words sit on one shared x axis at positions 0..T-1."""
+words coloured by a unit, the gates' value distribution and a minimal pair. All take an `Inspection` (or arrays) and
+return Plotly figures. Heatmaps list their units top to bottom in the order given, each with a colour bar saying
+what its colours mean, and show the words under every panel."""
 
 from __future__ import annotations
 
@@ -8,135 +9,229 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnn_demo.figures.common import GATE_SCALE, NEGATIVE, POSITIVE, STATE_SCALE, safe, set_word_axis, word_labels
+from rnn_demo.figures.common import (DIFFERENCE_SCALE, FONT_SIZE, GATE_COLORBAR_TITLE, GATE_COLORS, GATE_SCALE,
+                                     NEGATIVE, POSITIVE, SENTIMENT_SCALE, STATE_COLORBAR_TITLE, STATE_SCALE,
+                                     MAX_WORD_TICKS, apply_fonts, hover_words, set_word_axis, shorten, safe,
+                                     word_labels)
 from rnn_demo.inspect import GATES, LSTM_STATES, Inspection
 
+CONTRASTS = {"full": "full scale", "stretch": "stretched to this review's range"}
 
-def _color_range(state: str, values: np.ndarray) -> tuple[float, float]:
+
+def color_range(state: str, values: np.ndarray, contrast: str = "full") -> tuple[float, float]:
+    """Colour limits: gates 0..1 and states -1..1 (cells beyond if they go further); "stretch" fits the values shown
+    (symmetric around 0 for states, so 0 keeps its neutral colour)."""
+    if contrast not in CONTRASTS:
+        raise ValueError(f"contrast must be one of {', '.join(CONTRASTS)}, got {contrast!r}.")
     if state in GATES:
+        if contrast == "stretch" and values.size and values.max() > values.min():
+            return float(values.min()), float(values.max())
         return 0.0, 1.0
-    bound = max(1.0, float(np.abs(values).max())) if state == "cell" else 1.0
-    return -bound, bound
+    largest = float(np.abs(values).max()) if values.size else 1.0
+    if contrast == "stretch" and largest > 0:
+        return -largest, largest
+    return (-max(1.0, largest), max(1.0, largest)) if state == "cell" else (-1.0, 1.0)
 
 
-def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.ndarray) -> go.Figure:
-    """Running P(positive) on top, then one heatmap per chosen state (units on y in `unit_order`), shared word axis."""
+def _colorbar(state: str, low: float, high: float, size: int, y: float, length: float) -> dict:
+    title = GATE_COLORBAR_TITLE if state in GATES else STATE_COLORBAR_TITLE
+    ticks = [low, (low + high) / 2, high]
+    return dict(title=dict(text=title, side="top", font_size=size), tickvals=ticks, tickformat=".2f",
+                tickfont_size=size, thickness=16, y=y, len=length, yanchor="middle")
+
+
+def _word_ticks(columns: list[str], labels: list[str]) -> dict:
+    step = max(1, -(-len(labels) // MAX_WORD_TICKS))
+    return dict(tickmode="array", tickvals=columns[::step], ticktext=labels[::step], tickangle=-60,
+                showticklabels=True, type="category")
+
+
+def _unit_ticks(units: list[str]) -> dict:
+    step = max(1, -(-len(units) // 32))
+    return dict(type="category", autorange="reversed", tickmode="array", tickvals=units[::step],
+                ticktext=units[::step], title_text="unit")
+
+
+def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
+                      font_size: int = FONT_SIZE) -> go.Figure:
+    """Running P(positive) on top, then one heatmap per chosen state with the units of `unit_order` listed top to
+    bottom, each with its colour bar and the words under it."""
     labels = word_labels(inspection.tokens, inspection.review.unknown)
-    positions = np.arange(len(labels))
-    titles = ["running P(positive) after each word"] + [LSTM_STATES[state] for state in states]
-    figure = make_subplots(rows=1 + len(states), cols=1, shared_xaxes=True, vertical_spacing=0.03,
-                           subplot_titles=titles, row_heights=[0.6] + [1.0] * len(states))
-    figure.add_trace(go.Scatter(
-        x=positions, y=inspection.running_prediction, mode="lines+markers", name="running P(positive)",
-        customdata=labels, hovertemplate="after '%{customdata}': P(positive) = %{y:.3f}<extra></extra>",
-        line=dict(color="#444"), marker=dict(color=inspection.running_prediction, colorscale=[NEGATIVE, POSITIVE],
-                                             cmin=0, cmax=1)), row=1, col=1)
-    figure.add_hline(y=0.5, line_dash="dot", line_color="#999", row=1, col=1)
-    figure.update_yaxes(range=[0, 1], title_text="P(pos)", row=1, col=1)
-    if inspection.review.truncated:
-        figure.add_annotation(x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False, row=1, col=1,
-                              text=f"⟵ {len(inspection.review.cut_tokens):,} earlier words cut by MaxLen",
-                              font=dict(color="#b35806"))
+    # One category per word position ("3 good"): a repeated word keeps its own column, and the hover names the word
+    # from the axis, so no word is copied into every cell.
+    columns = [f"{index + 1} {label}" for index, label in enumerate(labels)]
     units = [str(unit) for unit in unit_order]
-    for row, state in enumerate(states, start=2):
-        values = inspection.states[state][:, unit_order].T  # (units, time)
-        low, high = _color_range(state, values)
-        figure.add_trace(go.Heatmap(
-            z=values, x=positions, y=list(range(len(units))), zmin=low, zmax=high,
-            colorscale=GATE_SCALE if state in GATES else STATE_SCALE, showscale=False, name=LSTM_STATES[state],
-            customdata=np.array([[f"{label}|{unit}" for label in labels] for unit in units]),
-            hovertemplate=f"{LSTM_STATES[state]}<br>word/unit %{{customdata}}<br>value %{{z:.3f}}<extra></extra>",
-        ), row=row, col=1)
-        figure.update_yaxes(title_text="unit", showticklabels=False, row=row, col=1)
-    set_word_axis(figure, labels, row=1 + len(states), col=1)
-    figure.update_xaxes(range=[-0.5, len(labels) - 0.5])
-    figure.update_yaxes(ticks="")
-    figure.update_layout(height=220 + 190 * len(states), margin=dict(l=60, r=20, t=40, b=90), showlegend=False)
-    return figure
+    unit_px = max(4, min(font_size, 440 // len(units)))
+    # Room under each panel for its words at -60° and the next panel's title.
+    label_px = 10 + int(font_size * (2 + 0.5 * max(len(label) for label in labels)))
+    heights = [110] + [unit_px * len(units) + 16] * len(states)
+    plot_height = sum(heights) + label_px * (len(heights) - 1)  # Plotly's spacing is a share of the plot area
+    titles = ["running P(positive) after each word"] + [
+        f"{LSTM_STATES[state]} · colours {CONTRASTS[contrast]}" for state in states]
+    # Built as one plain spec rather than with make_subplots and update calls: Plotly validates every update, which
+    # made this figure cost ~0.6 s of server CPU per rerun.
+    font = dict(size=font_size)
+    traces: list[dict] = [dict(
+        type="scatter", x=columns, y=inspection.running_prediction, mode="lines+markers", name="running P(positive)",
+        customdata=hover_words(inspection.tokens), xaxis="x", yaxis="y", line=dict(color="#444"),
+        hovertemplate="after “%{customdata}”: P(positive) = %{y:.3f}<extra></extra>",
+        marker=dict(size=9, color=inspection.running_prediction, colorscale=SENTIMENT_SCALE, cmin=0, cmax=1))]
+    layout: dict = dict(
+        height=plot_height + label_px + 40, margin=dict(l=70, r=30, t=40, b=label_px), showlegend=False, font=font,
+        hoverlabel=dict(font=font), annotations=[],
+        shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=0.5, y1=0.5,
+                     line=dict(dash="dot", color="#777"))])
+    top = 0
+    for row, (height, title) in enumerate(zip(heights, titles), start=1):
+        suffix = "" if row == 1 else str(row)
+        domain = [1 - (top + height) / plot_height, 1 - top / plot_height]
+        top += height + label_px
+        layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", domain=[0, 1], tickfont=font,
+                                        **_word_ticks(columns, labels))
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=domain, tickfont=font, title_font=font)
+        layout["annotations"].append(dict(text=title, x=0.5, y=domain[1], xref="paper", yref="paper",
+                                          xanchor="center", yanchor="bottom", showarrow=False, font=font))
+        if row == 1:
+            layout["yaxis"].update(range=[0, 1], title_text="P(pos)", tickvals=[0, 0.5, 1])
+            continue
+        state = states[row - 2]
+        values = inspection.states[state][:, unit_order].T.astype(np.float32)  # (units, time)
+        low, high = color_range(state, values, contrast)
+        traces.append(dict(
+            type="heatmap", z=values, x=columns, y=units, zmin=low, zmax=high, name=LSTM_STATES[state],
+            xaxis=f"x{suffix}", yaxis=f"y{suffix}", colorscale=GATE_SCALE if state in GATES else STATE_SCALE,
+            colorbar=_colorbar(state, low, high, font_size, (domain[0] + domain[1]) / 2, domain[1] - domain[0]),
+            hovertemplate=f"{LSTM_STATES[state]}<br>word %{{x}}<br>unit %{{y}}<br>value %{{z:.3f}}<extra></extra>"))
+        layout[f"yaxis{suffix}"].update(_unit_ticks(units))
+    if inspection.review.truncated:
+        layout["annotations"].append(dict(
+            x=columns[0], y=1.0, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False, font=font,
+            text=f"⟵ {len(inspection.review.cut_tokens):,} earlier words cut by MaxLen"))
+    return go.Figure(dict(data=traces, layout=layout))
 
 
-def unit_trace_figure(inspection: Inspection, state: str, unit: int) -> go.Figure:
+def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
     """One unit's value after each word, beside the running prediction."""
     labels = word_labels(inspection.tokens, inspection.review.unknown)
     positions = np.arange(len(labels))
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=positions, y=inspection.states[state][:, unit], mode="lines+markers",
-                                name=f"{LSTM_STATES[state]}, unit {unit}", customdata=labels,
-                                hovertemplate="%{customdata}: %{y:.3f}<extra></extra>"))
+                                name=f"{LSTM_STATES[state]}, unit {unit}", line=dict(color="#000"),
+                                customdata=labels, hovertemplate="%{customdata}: %{y:.3f}<extra></extra>"))
     figure.add_trace(go.Scatter(x=positions, y=inspection.running_prediction, mode="lines", name="running P(positive)",
-                                line=dict(dash="dot", color="#888"), customdata=labels,
-                                hovertemplate="%{customdata}: P(positive) %{y:.3f}<extra></extra>"))
+                                line=dict(dash="dot", color=POSITIVE),
+                                hovertemplate="P(positive) %{y:.3f}<extra></extra>"))
     set_word_axis(figure, labels)
-    figure.update_layout(height=320, margin=dict(l=50, r=20, t=30, b=90), legend=dict(orientation="h", y=1.15))
-    return figure
+    figure.update_xaxes(range=[-0.5, len(labels) - 0.5])
+    figure.update_layout(height=340, margin=dict(l=50, r=20, t=40, b=10), legend=dict(orientation="h", y=1.18))
+    return apply_fonts(figure, font_size)
 
 
-def coloured_words_figure(inspection: Inspection, state: str, unit: int, words_per_line: int = 14) -> go.Figure:
-    """The review's words laid out as text, each cell coloured by the unit's value (Karpathy's interpretable cells)."""
+def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+    """The review's words laid out as text, each cell coloured by the unit's value (Karpathy's interpretable cells);
+    as many words per line as fit about 1,000 px at `font_size`."""
     values = inspection.states[state][:, unit]
     labels = word_labels(inspection.tokens, inspection.review.unknown)
+    words_per_line = max(3, min(12, int(1000 / (0.62 * font_size * max(map(len, labels)) + 16))))
     lines = int(np.ceil(len(labels) / words_per_line))
     grid = np.full((lines, words_per_line), np.nan)
     text = np.full((lines, words_per_line), "", dtype=object)
     for index, (label, value) in enumerate(zip(labels, values)):
         grid[index // words_per_line, index % words_per_line] = value
         text[index // words_per_line, index % words_per_line] = label
-    low, high = _color_range(state, values)
+    low, high = color_range(state, values)
     figure = go.Figure(go.Heatmap(
-        z=grid, text=text, texttemplate="%{text}", textfont=dict(size=13), zmin=low, zmax=high,
+        z=grid, text=text, texttemplate="%{text}", textfont=dict(size=font_size), zmin=low, zmax=high,
         colorscale=GATE_SCALE if state in GATES else STATE_SCALE, xgap=2, ygap=2,
-        hovertemplate="%{text}: %{z:.3f}<extra></extra>", colorbar=dict(title="value", thickness=12),
+        hovertemplate="%{text}: %{z:.3f}<extra></extra>", colorbar=_colorbar(state, low, high, font_size, 0.5, 1.0),
     ))
     figure.update_yaxes(autorange="reversed", showticklabels=False, ticks="", showgrid=False, zeroline=False)
     figure.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
-    figure.update_layout(height=60 + 38 * lines, margin=dict(l=10, r=10, t=10, b=10))
-    return figure
+    figure.update_layout(height=max(140, 30 + int(2.6 * font_size) * lines), margin=dict(l=10, r=10, t=10, b=10))
+    return apply_fonts(figure, font_size)
 
 
-def saturation_figure(inspection: Inspection) -> go.Figure:
-    """Share of each gate's values below 0.1 (closed) and above 0.9 (open)."""
-    shares = inspection.saturation()
-    names = [LSTM_STATES[gate] for gate in GATES]
-    figure = go.Figure([
-        go.Bar(x=names, y=[shares[gate]["closed"] for gate in GATES], name="closed (< 0.1)", marker_color="#440154"),
-        go.Bar(x=names, y=[shares[gate]["open"] for gate in GATES], name="open (> 0.9)", marker_color="#fde725"),
-    ])
-    figure.update_layout(barmode="group", height=300, yaxis=dict(range=[0, 1], tickformat=".0%"),
-                         margin=dict(l=50, r=20, t=30, b=40), legend=dict(orientation="h", y=1.15))
-    return figure
+def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.9,
+                      font_size: int = FONT_SIZE) -> go.Figure:
+    """How each gate's values over this review's words and all units are distributed between 0 and 1; the shaded
+    edges are the saturated zones (below `low`: closed, above `high`: open)."""
+    edges = np.linspace(0, 1, 21)
+    centres = (edges[:-1] + edges[1:]) / 2
+    figure = go.Figure()
+    for gate in GATES:
+        counts, _ = np.histogram(inspection.states[gate], bins=edges)
+        figure.add_trace(go.Bar(x=centres, y=counts / max(1, counts.sum()), name=LSTM_STATES[gate],
+                                marker_color=GATE_COLORS[gate],
+                                hovertemplate=f"{LSTM_STATES[gate]}: %{{y:.1%}} of values near %{{x:.2f}}"
+                                "<extra></extra>"))
+    # The saturated zones, shaded, with their names inside the chart (shapes and annotations in one update).
+    zones = ((0, low, "closed", 0, "left"), (high, 1, "open", 1, "right"))
+    figure.update_layout(
+        shapes=[dict(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1, fillcolor="#999",
+                     opacity=0.2, line_width=0, layer="below") for start, end, *_ in zones],
+        annotations=[dict(text=f"saturated: {name}", xref="x", yref="paper", x=x, y=1, xanchor=anchor,
+                          yanchor="top", showarrow=False) for _, _, name, x, anchor in zones])
+    figure.update_layout(barmode="group", height=340, xaxis=dict(range=[0, 1], title_text="gate value (0 = closed, "
+                         "1 = open)"), yaxis=dict(tickformat=".0%", title_text="share of values"),
+                         margin=dict(l=60, r=20, t=40, b=10), legend=dict(orientation="h", y=1.2))
+    return apply_fonts(figure, font_size)
 
 
-def minimal_pair_figure(first: Inspection, second: Inspection, state: str) -> go.Figure:
-    """Running predictions of two reviews, and the difference (second - first) of one state at shared positions."""
-    steps = min(len(first.tokens), len(second.tokens))
-    first_labels = word_labels(first.tokens, first.review.unknown)
-    second_labels = word_labels(second.tokens, second.review.unknown)
-    pair_labels = [a if a == b else f"{a} → {b}" for a, b in zip(first_labels[:steps], second_labels[:steps])]
-    figure = make_subplots(rows=2, cols=1, row_heights=[0.4, 0.6], vertical_spacing=0.12,
-                           subplot_titles=["running P(positive): review A vs review B",
-                                           f"{LSTM_STATES[state]}: B minus A, word by word"])
-    for inspection, labels, name, color in ((first, first_labels, "A", "#4575b4"), (second, second_labels, "B", "#f46d43")):
-        figure.add_trace(go.Scatter(x=np.arange(len(labels)), y=inspection.running_prediction, name=f"review {name}",
-                                    customdata=labels, line=dict(color=color), mode="lines+markers",
-                                    hovertemplate=f"{name}: %{{customdata}} %{{y:.3f}}<extra></extra>"), row=1, col=1)
-    figure.update_yaxes(range=[0, 1], row=1, col=1)
-    difference = (second.states[state][:steps] - first.states[state][:steps]).T  # (units, steps)
-    bound = max(1e-6, float(np.abs(difference).max()))
-    figure.add_trace(go.Heatmap(z=difference, x=np.arange(steps), zmin=-bound, zmax=bound, colorscale="PuOr",
-                                colorbar=dict(title="B − A", thickness=12, y=0.3, len=0.6),
-                                hovertemplate="position %{x}, unit %{y}: %{z:.3f}<extra></extra>"), row=2, col=1)
-    figure.update_xaxes(tickmode="array", tickvals=list(range(steps)), ticktext=pair_labels, tickangle=-60,
-                        row=2, col=1)
-    figure.update_layout(height=620, margin=dict(l=50, r=20, t=40, b=100), legend=dict(orientation="h", y=1.08))
-    return figure
+def pair_labels(first: Inspection, second: Inspection, comparison: dict) -> list[str]:
+    """One label per aligned column: "good", "good → bad", "+ not" (only in B), "− very" (only in A)."""
+    labels = []
+    for column in comparison["columns"]:
+        a = shorten(first.tokens[column.first]) if column.first is not None else None
+        b = shorten(second.tokens[column.second]) if column.second is not None else None
+        labels.append(safe(a if column.tag == "equal" else f"{a} → {b}" if column.tag == "replace" else
+                           f"+ {b}" if a is None else f"− {a}"))
+    return labels
 
 
-def prediction_bar(probability: float) -> go.Figure:
+def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict, state: str, unit_order: np.ndarray,
+                        font_size: int = FONT_SIZE, tolerance: float = 1e-3) -> go.Figure:
+    """Running predictions of A and B over their aligned words; below, if any aligned state changed by more than
+    `tolerance`, the difference B − A of one state per unit (units of `unit_order` top to bottom)."""
+    columns = comparison["columns"]
+    labels = pair_labels(first, second, comparison)
+    names = [f"{index + 1} {label}" for index, label in enumerate(labels)]
+    changed = comparison["largest"][state] > tolerance
+    figure = make_subplots(rows=2 if changed else 1, cols=1, vertical_spacing=0.25,
+                           row_heights=[0.35, 0.65] if changed else None,
+                           subplot_titles=["running P(positive): review A vs review B"] +
+                           ([f"{LSTM_STATES[state]}: B − A at each aligned word"] if changed else []))
+    for inspection, side, name, dash in ((first, "first", "A", "solid"), (second, "second", "B", "dash")):
+        running = [inspection.running_prediction[getattr(column, side)] if getattr(column, side) is not None
+                   else None for column in columns]
+        figure.add_trace(go.Scatter(x=names, y=running, name=f"review {name}", mode="lines+markers",
+                                    line=dict(color="#000" if name == "A" else NEGATIVE, dash=dash),
+                                    connectgaps=True, hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>"), row=1, col=1)
+    figure.update_yaxes(range=[0, 1], title_text="P(pos)", row=1, col=1)
+    if changed:
+        units = [str(unit) for unit in unit_order]
+        difference = comparison["states"][state][:, unit_order].T.astype(np.float32)  # (units, columns), NaN: no pair
+        bound = comparison["largest"][state]
+        domain = figure.layout.yaxis2.domain
+        figure.add_trace(go.Heatmap(
+            z=difference, x=names, y=units, zmin=-bound, zmax=bound, colorscale=DIFFERENCE_SCALE,
+            colorbar=dict(title=dict(text="B − A", side="top", font_size=font_size), tickformat=".2f", thickness=16,
+                          tickfont_size=font_size,
+                          y=(domain[0] + domain[1]) / 2, len=domain[1] - domain[0]),
+            hovertemplate="word %{x}<br>unit %{y}<br>B − A = %{z:.3f}<extra></extra>"), row=2, col=1)
+        figure.update_yaxes(**_unit_ticks(units), row=2, col=1)
+    for row in range(1, 3 if changed else 2):
+        figure.update_xaxes(**_word_ticks(names, labels), row=row, col=1)
+    figure.update_layout(height=700 if changed else 330, margin=dict(l=70, r=30, t=40, b=10),
+                         legend=dict(orientation="h", y=1.12))
+    return apply_fonts(figure, font_size)
+
+
+def prediction_bar(probability: float, font_size: int = FONT_SIZE) -> go.Figure:
     """A single horizontal bar from negative (0) to positive (1)."""
     figure = go.Figure(go.Bar(x=[probability], y=["P(positive)"], orientation="h",
                               marker_color=POSITIVE if probability >= 0.5 else NEGATIVE,
                               text=[f"{probability:.3f}"], textposition="outside",
                               hovertemplate="P(positive) = %{x:.4f}<extra></extra>"))
-    figure.update_layout(height=110, xaxis=dict(range=[0, 1.08]), margin=dict(l=10, r=10, t=10, b=25))
-    return figure
-
+    figure.update_layout(height=70 + 3 * font_size, xaxis=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
+                         ticktext=["0 negative", "0.5", "1 positive"]), margin=dict(l=10, r=10, t=5, b=2 * font_size))
+    return apply_fonts(figure, font_size)
