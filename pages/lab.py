@@ -21,7 +21,7 @@ st.title("Analysis lab")
 left, right = st.columns([2, 1])
 names = ui.model_names()
 model_name = right.selectbox("Model", names, help="Train your own on the Train page.",
-                             **ui.kept("lab_model", names[0], names))
+                             **ui.persistent("lab_model", names[0], options=names))
 try:
     bundle = ui.bundle_named(model_name)
     weights = analysis.weights_of(bundle)
@@ -29,7 +29,7 @@ except ValueError as error:
     ui.show_error_and_stop(f"The model cannot be analysed: {error}")
 default = st.session_state.get("shared_review") or COURSE_EXAMPLE
 review = left.text_area("Review (from the Inspect page, or type one)", height=80, max_chars=200_000,
-                        **ui.kept(f"lab_review_{zlib.crc32(default.encode())}", default))
+                        **ui.persistent(f"lab_review_{zlib.crc32(default.encode())}", default))
 if not review.strip():
     ui.show_error_and_stop("Type a review above to analyse what the model does with it.")
 try:
@@ -50,7 +50,7 @@ why, what_if, search, maths = st.tabs(["Why? (drop words)", "What if?", "Find un
 
 with why:
     choice, explained = st.columns([1, 3])
-    by = choice.radio("Drop each", ["word", "sentence"], horizontal=True, **ui.kept("lab_occlusion_by", "word"))
+    by = choice.radio("Drop each", ["word", "sentence"], horizontal=True, **ui.persistent("lab_occlusion_by", "word"))
     word_occlusion = ui.remembered("occlusion by word", bundle, review, lambda: analysis.occlude(bundle, review))
     occlusion = word_occlusion if by == "word" else ui.remembered(
         "occlusion by sentence", bundle, review, lambda: analysis.occlude(bundle, review, by="sentence"))
@@ -69,23 +69,23 @@ with why:
 
 with what_if:
     kinds = ["zero a unit", "clamp the forget gate", "shut the input gate at a word"]
-    kind = st.radio("Change", kinds, horizontal=True, **ui.kept("lab_whatif_kind", kinds[0]))
+    kind = st.radio("Change", kinds, horizontal=True, **ui.persistent("lab_whatif_kind", kinds[0]))
     first, second = st.columns(2)
     if kind == kinds[0]:
-        unit = int(first.number_input("Unit", 0, weights.units - 1, **ui.kept(f"lab_whatif_unit_{units_id}", 0)))
+        unit = int(first.number_input("Unit", 0, weights.units - 1, **ui.persistent(f"lab_whatif_unit_{units_id}", 0)))
         changes, described = dict(zero_units=[unit]), f"Unit {unit} zeroed (h and c = 0 at every word)"
     elif kind == kinds[1]:
-        value = float(first.radio("Clamp f_t to", [1.0, 0.0], horizontal=True, **ui.kept("lab_whatif_value", 1.0)))
+        value = float(first.radio("Clamp f_t to", [1.0, 0.0], horizontal=True, **ui.persistent("lab_whatif_value", 1.0)))
         which = second.radio("Of", ["every unit", "one unit"], horizontal=True,
-                             **ui.kept("lab_whatif_which", "every unit"))
+                             **ui.persistent("lab_whatif_which", "every unit"))
         unit = int(second.number_input("Unit", 0, weights.units - 1, disabled=which == "every unit",
-                                       **ui.kept(f"lab_whatif_clamp_unit_{units_id}", 0)))
+                                       **ui.persistent(f"lab_whatif_clamp_unit_{units_id}", 0)))
         units = None if which == "every unit" else [unit]
         changes = dict(forget_value=value, forget_units=units)
         described = f"Forget gate of {'every unit' if units is None else f'unit {unit}'} clamped to {value:g}"
     else:
         word = word_names.index(first.selectbox("Word", word_names,
-                                                **ui.kept(f"lab_whatif_word_{review_id}", word_names[-1])))
+                                                **ui.persistent(f"lab_whatif_word_{review_id}", word_names[-1])))
         changes, described = dict(shut_input_words=[word]), f"Input gate shut at '{md(tokens[word])}'"
     result = analysis.what_if(bundle, review, **changes)
     gap = result.changed.running_prediction - result.original.running_prediction
@@ -103,7 +103,7 @@ with search:
     span = (spans.select_slider("Span of words (drag both ends)", word_names, key=f"lab_span_{review_id}",
                                 value=(default_word, default_word)) if len(tokens) > 1 else word_names * 2)
     start, end = word_names.index(span[0]), word_names.index(span[1]) + 1
-    count = counts.slider("Units to follow", 1, 5, **ui.kept("lab_unit_count", 3))
+    count = counts.slider("Units to follow", 1, 5, **ui.persistent("lab_unit_count", 3))
     hidden = replay.trace.hidden[replay.padding:]  # (words, units)
     scores = unit_search.unit_scores(hidden, start, end)
     chosen = unit_search.top_units(hidden, start, end, count)
@@ -127,8 +127,8 @@ with search:
 
 with maths:
     first, second = st.columns(2)
-    step = word_names.index(first.selectbox("Word t", word_names, **ui.kept(f"lab_eq_word_{review_id}", word_names[0])))
-    unit = int(second.number_input("Unit j", 0, weights.units - 1, **ui.kept(f"lab_eq_unit_{units_id}", 0)))
+    step = word_names.index(first.selectbox("Word t", word_names, **ui.persistent(f"lab_eq_word_{review_id}", word_names[0])))
+    unit = int(second.number_input("Unit j", 0, weights.units - 1, **ui.persistent(f"lab_eq_unit_{units_id}", 0)))
     eq = analysis.equations(bundle, review, step, unit)
     i, f, g, o = eq.gate
     st.caption(f"Word {step} '{md(eq.word)}', unit {unit}. Keras stores W, U and b in the gate order i, f, g, o; "

@@ -14,7 +14,7 @@ st.caption("Each probe is a review with the answer a good sentiment model gives.
            f"P(positive) between {probes.UNSURE_BAND[0]} and {probes.UNSURE_BAND[1]}. A failure is shown as a "
            "failure: open its review in the Analysis lab (below the table) to see which words decided it.")
 names = ui.model_names()
-chosen = st.multiselect("Models", names, **ui.kept("lab_probe_models", names, names))
+chosen = st.multiselect("Models", names, **ui.persistent("lab_probe_models", names, options=names))
 if not chosen:
     ui.show_error_and_stop("Choose at least one model to run the probes on.")
 
@@ -51,7 +51,7 @@ with st.expander("Add your own probe (kept for this session)", expanded=False):
 
 with st.expander("The probes' reviews, and why a model decided", expanded=False):
     probe_names = [probe.name for probe in all_probes]
-    picked = st.selectbox("Probe", probe_names, **ui.kept("lab_probe_pick", probe_names[0], probe_names))
+    picked = st.selectbox("Probe", probe_names, **ui.persistent("lab_probe_pick", probe_names[0], options=probe_names))
     probe = next(probe for probe in all_probes if probe.name == picked)
     st.text(probe.text)
     if st.button("Analyse this review in the Analysis lab", key="lab_probe_open"):

@@ -305,26 +305,6 @@ def remembered(kind: str, bundle: Bundle, review: str, compute):
     return memo[key][1]
 
 
-_KEPT = "kept_widget_values"
-
-
-def kept(key: str, default, options=None) -> dict:
-    """Widget arguments (key, on_change) that keep its value for the session across visits to other pages.
-
-    Streamlit forgets a widget's value when a page without it runs; this puts back the value it had when the user
-    last changed it (or `default`, also when that value is no longer among `options`). Use as `**ui.kept(...)`.
-    """
-    memory = st.session_state.setdefault(_KEPT, {})
-    if key not in st.session_state:
-        value = memory.get(key, default)
-        choices = value if isinstance(value, (list, tuple)) else [value]  # a multiselect's or range slider's value
-        st.session_state[key] = value if options is None or all(choice in options for choice in choices) else default
-    return dict(key=key, on_change=_remember, args=(key,))
-
-
-def _remember(key: str) -> None:
-    st.session_state.setdefault(_KEPT, {})[key] = st.session_state[key]
-
 
 def show_error_and_stop(message: str) -> None:
     st.error(message)
@@ -450,7 +430,9 @@ def persistent(key: str, default, *, follows=None, options=None) -> dict:
     """
     followed = st.session_state.setdefault("_persistent_follows", {})
     stale = key in followed and followed[key] != follows
-    invalid = options is not None and st.session_state.get(key) not in list(options)
+    value = st.session_state.get(key)
+    chosen = value if isinstance(value, (list, tuple)) else [value]  # a multiselect's or a range slider's value
+    invalid = options is not None and any(choice not in list(options) for choice in chosen)
     if key not in st.session_state or stale or invalid:
         st.session_state[key] = default
     followed[key] = follows
