@@ -42,7 +42,7 @@ def command_train(args) -> int:
     run = config.preset(args.preset).with_changes(
         epochs=args.epochs, units=args.units, embedding_dim=args.embedding_dim, maxlen=args.maxlen,
         vocab_size=args.vocab_size, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
-        subset=args.subset)
+        subset=args.subset, cell=args.cell)
     splits = data.split(data.load(args.source, args.folder), seed=run.train.seed, subset=run.train.subset)
     bundle = training.train(run, splits, on_event=_progress_printer())
     folder = bundle.save(args.out)
@@ -103,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("--vocab-size", int), ("--subset", int), ("--batch-size", int), ("--learning-rate", float),
                        ("--seed", int)):
         train.add_argument(flag, type=kind)
+    train.add_argument("--cell", help="recurrent layer: lstm (the preset's), gru or simple_rnn")
     train.add_argument("--source", default="bundled", help="bundled (offline), keras (download) or folder")
     train.add_argument("--folder", help="aclImdb-style folder for --source folder")
     train.add_argument("--out", required=True, help="folder to write the bundle to")
