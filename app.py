@@ -11,6 +11,7 @@ PAGES = [
     st.Page("pages/train_lstm.py", title="Train the LSTM", icon=":material/model_training:", url_path="train_lstm"),
     st.Page("pages/inspect_gates.py", title="Inspect the gates", icon=":material/biotech:", url_path="inspect_gates"),
     st.Page("pages/setups.py", title="RNN set-ups", icon=":material/account_tree:", url_path="setups"),
+    st.Page("pages/memory.py", title="Long memory & vanishing gradients", icon=":material/timeline:", url_path="memory"),
 ]
 
 st.navigation(PAGES).run()
