@@ -30,22 +30,32 @@ with right.container(border=True):
 
 st.subheader("A long-range task: remember the first symbol")
 st.markdown(
-    f"Each sequence starts with **A** (label 0) or **B** (label 1), followed by L − 1 random distractors "
-    f"({', '.join(long_range.SYMBOLS[long_range.SIGNALS:])}). The label is known only from step 1, so a cell must "
-    f"carry it to the end. SimpleRNN, LSTM and GRU ({BUDGET.units} units each) train on the **same** "
-    f"{BUDGET.steps} batches of {BUDGET.batch_size} new sequences. {long_range.INIT_NOTE}")
-length = st.slider("Sequence length L", *long_range.LENGTH_RANGE, 50, step=5, key="memory_length")
-if st.button("Train all three", key="memory_train", type="primary"):
+    f"Each sequence starts with **A** (label 0) or **B** (label 1), then L − 1 random distractors "
+    f"({', '.join(long_range.SYMBOLS[long_range.SIGNALS:])}): the label must be carried to the end. SimpleRNN, LSTM "
+    f"and GRU ({BUDGET.units} units each) train on the **same** {BUDGET.steps} batches of {BUDGET.batch_size} new "
+    "sequences.")
+st.caption(long_range.INIT_NOTE)
+slider_column, button_column = st.columns([4, 1], vertical_alignment="bottom")
+length = slider_column.slider("Sequence length L", *long_range.LENGTH_RANGE, 50, step=5, key="memory_length")
+if button_column.button("Train all three", key="memory_train", type="primary"):
     for cell in long_range.CELLS:
         ui.start_job(f"memory_{cell}", lambda on_event, should_stop, cell=cell: long_range.train(
             cell, length, BUDGET, on_event=on_event, should_stop=should_stop),
             name=f"{long_range.CELL_NAMES[cell]} (L = {length})")
 
+
+def outcome(job) -> None:
+    if job.finished and job.result is not None:
+        stopped = " (stopped early)" if job.result.stopped else ""
+        st.caption(f"{job.result.train_seconds:.1f} s of training{stopped}: {job.result.metrics['accuracy']:.1%} "
+                   f"on 500 new sequences of L = {job.result.metrics['length']}.")
+
+
 jobs = {}
 for column, cell in zip(st.columns(3), long_range.CELLS):
     with column:
         st.markdown(f"**{long_range.CELL_NAMES[cell]}**")
-        jobs[cell] = ui.job_panel(f"memory_{cell}", "Press **Train all three**.")
+        jobs[cell] = ui.job_panel(f"memory_{cell}", "Press **Train all three**.", draw=outcome)
 
 finished = {cell: job for cell, job in jobs.items()
             if job is not None and job.status in (JobStatus.DONE, JobStatus.STOPPED)}

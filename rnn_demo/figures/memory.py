@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from rnn_demo.figures.common import CELL_COLORS, CELL_DASHES, FONT_SIZE, safe
 from rnn_demo.jobs import Progress, ProgressKind
 
+AXIS_FONTS = dict(tickfont=dict(size=FONT_SIZE), title_font=dict(size=FONT_SIZE))
 LAYOUT = dict(font=dict(size=FONT_SIZE), margin=dict(l=70, r=20, t=50, b=60),
               legend=dict(orientation="h", y=-0.25, font=dict(size=FONT_SIZE)))
 
@@ -31,6 +32,8 @@ def accuracy_curves(events: Mapping[str, Sequence[Progress]], chance: float = 0.
     figure.update_xaxes(title_text="gradient steps (each on a batch of new sequences)",
                         range=[0, total_steps] if total_steps else None)
     figure.update_yaxes(title_text="accuracy on new sequences", range=[0.3, 1.02], tickformat=".0%")
+    figure.update_xaxes(**AXIS_FONTS)
+    figure.update_yaxes(**AXIS_FONTS)
     figure.update_layout(height=380, title=dict(text=safe(title), font=dict(size=FONT_SIZE + 2)), **LAYOUT)
     return figure
 
@@ -49,6 +52,8 @@ def gradient_norms_figure(norms: Mapping[tuple[str, str], np.ndarray]) -> go.Fig
             hovertemplate=f"{safe(name)} {safe(stage)}<br>%{{x}} steps before the end: %{{y:.2e}}<extra></extra>"))
     figure.update_xaxes(title_text="distance from the end of the sequence (steps back in time)")
     figure.update_yaxes(title_text="‖∂ loss / ∂ X<sub>t</sub>‖ (log scale)", type="log", exponentformat="power")
+    figure.update_xaxes(**AXIS_FONTS)
+    figure.update_yaxes(**AXIS_FONTS)
     figure.update_layout(height=420, **LAYOUT)
     return figure
 
@@ -66,5 +71,7 @@ def accuracy_by_length_figure(rows: Sequence[Mapping]) -> go.Figure:
             hovertemplate=f"{safe(name)}, %{{x}}: %{{y:.1%}} of %{{customdata:,}} reviews<extra></extra>"))
     figure.update_yaxes(title_text="test accuracy", range=[0.4, 1.0], tickformat=".0%")
     figure.update_xaxes(title_text="IMDb test reviews, by length")
+    figure.update_xaxes(**AXIS_FONTS)
+    figure.update_yaxes(**AXIS_FONTS)
     figure.update_layout(height=380, barmode="group", **LAYOUT)
     return figure
