@@ -124,3 +124,9 @@ def test_train_with_zero_units_exits_2_naming_units(tmp_path, capsys):
     assert err.startswith("error:") and "units" in err
     assert not (tmp_path / "never").exists()
 
+
+
+def test_train_with_an_unknown_cell_exits_2_naming_the_cells(tmp_path, capsys):
+    assert main(["train", "--cell", "transformer", "--out", str(tmp_path / "never")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "cell must be one of lstm, gru, simple_rnn" in err
