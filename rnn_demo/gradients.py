@@ -40,17 +40,30 @@ def decay_per_step(norms: np.ndarray) -> float:
     return float(np.exp(slope))
 
 
+VANISHING_FACTOR = 0.9  # a per-step factor below this compounds to under 1% within 44 steps
+
+
 def describe(norms: dict[tuple[str, str], np.ndarray]) -> str:
-    """Sentences comparing how far back each cell's gradient reaches, from `norms` keyed by (cell name, stage) as
-    drawn by figures.memory.gradient_norms_figure."""
-    parts = []
+    """Sentences comparing how far back each cell's gradient reaches after training, from `norms` keyed by
+    (cell name, stage) as drawn by figures.memory.gradient_norms_figure."""
+    parts, vanishing = [], []
     for (name, stage), values in norms.items():
-        values = np.asarray(values, dtype="float64")
+        values = np.asarray(values, dtype="float64")  # time order: values[0] is the first step
         if stage != "after training" or len(values) < 2 or values[-1] <= 0:
             continue
-        ratio = values[0] / values[-1]  # the first step's norm relative to the last step's
-        parts.append(f"{name}: the first step gets {ratio:.1e} of the last step's gradient "
-                     f"(×{decay_per_step(values):.3f} per step back)")
+        factor = decay_per_step(values)
+        if factor < VANISHING_FACTOR:
+            vanishing.append(name)
+        if values[0] > 0:
+            reach = f"the first step gets {values[0] / values[-1]:.1e} of the last step's gradient"
+        else:
+            steps_back = len(values) - 1 - int(np.flatnonzero(values > 0)[0])
+            reach = f"the gradient underflows to exactly 0 beyond {steps_back} steps back"
+        parts.append(f"{name}: {reach} (×{factor:.3f} per step back)")
+    if not parts:
+        return "No trained cell has a non-zero gradient at its last step to compare with."
     length = len(next(iter(norms.values())))
-    return (f"After training, across the {length} steps: " + "; ".join(parts) + ". A factor far below 1 per step "
-            "compounds: this is the vanishing gradient, and it means the first symbol barely moves the weights.")
+    verdict = (f"For {' and '.join(vanishing)} the factor compounds: this is the vanishing gradient, and the first "
+               "symbol barely moves the weights." if vanishing else
+               f"No cell's gradient shrinks by a factor below {VANISHING_FACTOR} per step over these {length} steps.")
+    return f"After training, across the {length} steps: " + "; ".join(parts) + ". " + verdict

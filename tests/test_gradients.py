@@ -49,3 +49,14 @@ def test_model_dtype_is_used_for_the_inputs():
     x, y = long_range.make_data(3, length=4, seed=0)
     assert gradients.input_gradient_norms(model, x, y).dtype == np.float64
     assert isinstance(model, keras.Model)
+
+
+def test_describe_reports_underflow_and_names_only_the_vanishing_cells():
+    steps = np.arange(60)
+    norms = {("SimpleRNN", "after training"): np.where(steps < 20, 0.0, 0.5 ** (59 - steps)),
+             ("LSTM", "after training"): 0.99 ** (59 - steps), ("LSTM", "at initialisation"): 0.1 ** (59 - steps)}
+    text = gradients.describe(norms)
+    assert text.startswith("After training, across the 60 steps")
+    assert "SimpleRNN: the gradient underflows to exactly 0 beyond 39 steps back (×0.500 per step back)" in text
+    assert "LSTM: the first step gets 5.5e-01 of the last step's gradient (×0.990 per step back)" in text
+    assert "For SimpleRNN the factor compounds" in text and "LSTM the factor" not in text

@@ -60,7 +60,8 @@ def test_three_cells_train_live_and_the_page_states_their_accuracies(at):
     assert list(table["L"]) == [10]
     assert table["LSTM"].iloc[0] == f"{jobs['lstm'].result.metrics['accuracy']:.1%}"
     gradient_text = next(m.value for m in at.markdown if m.value.startswith("After training, across the 10 steps"))
-    assert all(f"{name}: the first step gets" in gradient_text for name in long_range.CELL_NAMES.values())
+    for name in long_range.CELL_NAMES.values():
+        assert f"{name}: the first step gets" in gradient_text or f"{name}: the gradient underflows" in gradient_text
 
 
 def test_imdb_accuracy_by_length_numbers_are_shown(at):
