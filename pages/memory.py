@@ -45,7 +45,11 @@ if button_column.button("Train all three", key="memory_train", type="primary"):
 
 
 def outcome(job) -> None:
-    if job.finished and job.result is not None:
+    if job.status is JobStatus.FAILED:
+        st.error(job.error)
+    elif job.status is JobStatus.CANCELLED:
+        st.info("Cancelled before it started.")
+    elif job.finished and job.result is not None:
         stopped = " (stopped early)" if job.result.stopped else ""
         st.caption(f"{job.result.train_seconds:.1f} s of training{stopped}: {job.result.metrics['accuracy']:.1%} "
                    f"on 500 new sequences of L = {job.result.metrics['length']}.")
