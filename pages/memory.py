@@ -79,24 +79,19 @@ st.subheader("Backpropagation through time, measured")
 if len(finished) == len(long_range.CELLS):
     memo_key = tuple(job.job_id for job in finished.values())
     if st.session_state.get("memory_gradients", (None,))[0] != memo_key:
-        x, y = long_range.make_data(64, length=runs["lstm"].metrics["length"], seed=7)
-        norms = {}
-        for cell, run in runs.items():
-            name = long_range.CELL_NAMES[cell]
-            initial = long_range.build_model(cell, BUDGET.units, seed=0, length=run.metrics["length"])
-            norms[(name, "at initialisation")] = gradients.input_gradient_norms(initial, x, y)
-            norms[(name, "after training")] = gradients.input_gradient_norms(run.model, x, y)
-        st.session_state["memory_gradients"] = (memo_key, norms)
+        st.session_state["memory_gradients"] = (memo_key, long_range.gradient_norms(runs, BUDGET))
     norms = st.session_state["memory_gradients"][1]
     st.plotly_chart(gradient_norms_figure(norms), key="memory_gradients_chart")
     st.markdown(gradients.describe(norms))
 else:
-    st.info("After the three trainings, this shows ‖∂ loss / ∂ X_t‖ for each time step t: how much the loss at the "
-            "end can still change the weights through the input t steps back (64 new sequences).")
+    st.info("After the three trainings, this shows ‖∂ loss / ∂ X_t‖ for each time step t: how much the loss at "
+            "the end can still change the weights through the input t steps back (64 new sequences).")
 
 st.subheader("The same on IMDb: SimpleRNN vs LSTM by review length")
-st.caption("Both models were trained by the command line with the same settings (the `fast` preset: embedding 32, "
-           "32 units, MaxLen 200, 2 epochs) and ship with the app; only the recurrent cell differs.")
+shipped = ui.pretrained_bundle("fast").config
+st.caption(f"Both models were trained by the command line with the same settings (embedding "
+           f"{shipped.model.embedding_dim}, {shipped.model.units} units, MaxLen {shipped.text.maxlen}, "
+           f"{shipped.train.epochs} epochs) and ship with the app; only the recurrent cell differs.")
 if st.toggle("Score both on the 2,500 test reviews", key="memory_imdb"):
     try:
         rows = ui.imdb_accuracy_by_length()

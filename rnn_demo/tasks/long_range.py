@@ -10,6 +10,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from rnn_demo.gradients import input_gradient_norms
 from rnn_demo.tasks.common import Events, StopFlag, TaskResult, check_choice, check_number, check_seed, fit, initializers
 
 SYMBOLS = ("A", "B", "c", "d", "e", "f", "g", "h")  # A -> label 0, B -> label 1; c..h are distractors
@@ -107,6 +108,20 @@ def train(cell: str, length: int, budget: Budget = Budget(), seed: int = 0, on_e
     metrics = {"accuracy": accuracy(model, *make_data(budget.test_examples, length, seed + 1)),
                "length": int(length)}
     return TaskResult(model, metrics, fitted.seconds, fitted.stopped)
+
+
+def gradient_norms(runs: dict[str, TaskResult], budget: Budget = Budget(), seed: int = 0,
+                   examples: int = 64) -> dict[tuple[str, str], np.ndarray]:
+    """||d loss / d X_t|| per time step for each run's cell at initialisation (rebuilt from the same `seed` that
+    `train` used) and after training, on `examples` new sequences of the runs' length. Keys: (cell name, stage)."""
+    length = next(iter(runs.values())).metrics["length"]
+    x, y = make_data(examples, length, seed + 2)
+    norms = {}
+    for cell, run in runs.items():
+        initial = build_model(cell, budget.units, seed, budget.learning_rate, length=length)
+        norms[(CELL_NAMES[cell], "at initialisation")] = input_gradient_norms(initial, x, y)
+        norms[(CELL_NAMES[cell], "after training")] = input_gradient_norms(run.model, x, y)
+    return norms
 
 
 def learned(accuracy_value: float) -> bool:
