@@ -5,6 +5,7 @@ import streamlit as st
 
 from rnn_demo import ui
 from rnn_demo.figures.setups import forecast_figure, unrolled_diagram, wave_figure
+from rnn_demo.jobs import JobStatus
 from rnn_demo.tasks import one_to_many, one_to_one, tagging, timeseries, translation
 from rnn_demo.tasks.common import unrolled_steps
 from rnn_demo.text import unreadable_note
@@ -40,28 +41,25 @@ METRICS = {  # how each task's held-out metric reads
 
 
 def trained_model(name: str, task):
-    """The Train button with live progress; returns this session's trained model for `task`, or None."""
-    key = f"setups_result_{name}"
+    """The Train button and the job's queue place, progress and Stop; returns this session's model for `task` (the
+    partial one if it was stopped), or None."""
+    key = f"setups_{name}"
     if st.button("Train", key=f"setups_train_{name}", type="primary"):
-        bar, shown = st.progress(0.0, text="Waiting for a free training slot…"), [-1]
-
-        def on_progress(fraction: float) -> None:
-            if int(fraction * 50) != shown[0]:  # at most 50 updates: each one is a message to the browser
-                shown[0] = int(fraction * 50)
-                bar.progress(fraction, text=f"Training… {fraction:.0%}")
-
-        slots, job_id = ui.training_slots(), id(bar)
-        slots.acquire(job_id, give_up=lambda: False)
-        try:
-            st.session_state[key] = task.train(on_progress=on_progress)
-        finally:
-            slots.release(job_id)
-    result = st.session_state.get(key)
-    if result is None:
-        st.info("Press **Train** to train this model (a few seconds), then change the input and watch.")
+        ui.start_job(key, lambda on_event, should_stop: task.train(on_event=on_event, should_stop=should_stop),
+                     name=f"{choice} model")
+    job = ui.job_panel(key, "Press **Train** to train this model (a few seconds), then change the input and watch.")
+    if job is None or not job.finished:
+        return None
+    if job.status is JobStatus.FAILED:
+        st.error(job.error)
+    elif job.status is JobStatus.CANCELLED:
+        st.info("Training was cancelled before it started. Press **Train** to try again.")
+    elif job.result.stopped:
+        st.warning(f"Stopped after {job.result.train_seconds:.1f} s: the answers below come from this partly trained "
+                   f"model, {METRICS[task](job.result.metrics)}.", icon=":material/pause_circle:")
     else:
-        st.success(f"Trained in {result.train_seconds:.1f} s: {METRICS[task](result.metrics)}.")
-    return None if result is None else result.model
+        st.success(f"Trained in {job.result.train_seconds:.1f} s: {METRICS[task](job.result.metrics)}.")
+    return job.result.model if job.status in (JobStatus.DONE, JobStatus.STOPPED) else None
 
 
 def typed_answer(name: str, task, parse, label: str, default: str, key: str):

@@ -55,7 +55,7 @@ def command_train(args) -> int:
     run = config.preset(args.preset).with_changes(
         epochs=args.epochs, units=args.units, embedding_dim=args.embedding_dim, maxlen=args.maxlen,
         vocab_size=args.vocab_size, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
-        subset=args.subset)
+        subset=args.subset, cell=args.cell)
     _check_output_folder(args.out)
     if args.data is not None:  # a labelled CSV/TSV/txt of one's own, parsed as in the app (rnn_demo.own_data)
         from rnn_demo import own_data
@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
                        ("--vocab-size", int), ("--subset", int), ("--batch-size", int), ("--learning-rate", float),
                        ("--seed", int)):
         train.add_argument(flag, type=kind)
+    train.add_argument("--cell", help="recurrent layer: lstm (the preset's), gru or simple_rnn")
     train.add_argument("--source", default="bundled", help="bundled (offline), keras (download) or folder")
     train.add_argument("--folder", help="aclImdb-style folder for --source folder")
     train.add_argument("--data", help="your own labelled texts instead of IMDb: a CSV/TSV with columns text and label, "

@@ -100,12 +100,16 @@ class TrainingSlots:
         """Block until `job_id` may run (True), or until `give_up()` says to stop waiting (False)."""
         with self._condition:
             self._waiting.append(job_id)
-            while not (self._waiting[0] == job_id and len(self._running) < self.capacity):
-                if give_up():
-                    self._waiting.remove(job_id)
-                    self._condition.notify_all()
-                    return False
+            # give_up() is asked before every look at the slots, also the first one after a slot frees: a job
+            # stopped while waiting never starts, even when its Stop and a free slot arrive together.
+            while not give_up():
+                if self._waiting[0] == job_id and len(self._running) < self.capacity:
+                    break
                 self._condition.wait(timeout=0.2)
+            else:
+                self._waiting.remove(job_id)
+                self._condition.notify_all()
+                return False
             self._waiting.pop(0)
             self._running.add(job_id)
             self._started[job_id] = time.monotonic()

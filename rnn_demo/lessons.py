@@ -28,6 +28,9 @@ LESSONS = (
     Lesson("pages/activations.py", "Activations & losses", ":material/show_chart:", "activations", FOUNDATIONS,
            "Sigmoid, tanh, ReLU and softmax with their slopes, and the three losses with their gradients: move the "
            "input and see where a gradient vanishes, and which of the app's models uses which."),
+    Lesson("pages/memory.py", "Long memory & vanishing gradients", ":material/timeline:", "memory", FOUNDATIONS,
+           "A clue at the start of a long sequence: SimpleRNN, LSTM and GRU trained side by side, the gradient at "
+           "each step measured through time, and IMDb accuracy on short versus long reviews."),
     Lesson("pages/train_lstm.py", "Train the LSTM", ":material/model_training:", "train_lstm", LSTM,
            "Watch the course's IMDb model (Embedding → LSTM → Dense) learn live: loss, accuracy, a confusion matrix "
            "and the model summary. Stop it any time; the model is yours."),

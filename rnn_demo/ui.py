@@ -19,6 +19,7 @@ from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
 from rnn_demo.own_data import LIMITS as OWN_LIMITS, OwnData, fit_config as fit_own_config
 from rnn_demo.own_data import parse as parse_own_data, test_examples as own_test_examples
+from rnn_demo.text import tokenize
 
 PRETRAINED = "pretrained model (fast preset)"
 PRETRAINED_COURSE = "pretrained course model (seed preset, 128 units)"
@@ -52,6 +53,19 @@ def pretrained_bundle(preset: str = "fast") -> Bundle:
 def tokenized_imdb(seed: int, subset: int | None, source: str = "bundled") -> training.TokenizedSplits:
     """The split reviews as tokens, shared read-only. source: "bundled" (offline) or "keras" (needs the internet)."""
     return training.tokenize_splits(data.split(data.load(source), seed=seed, subset=subset))
+
+
+@st.cache_data(show_spinner="Scoring the shipped SimpleRNN and LSTM on every IMDb test review (once per server)…")
+def imdb_accuracy_by_length() -> list[dict]:
+    """Test accuracy of the shipped SimpleRNN and LSTM bundles (same `fast` settings) by review length."""
+    from rnn_demo.review_length import accuracy_by_length
+
+    bundles = {"SimpleRNN": pretrained_bundle("simple_rnn"), "LSTM": pretrained_bundle("fast")}
+    seed = bundles["LSTM"].config.train.seed
+    if any(bundle.config.train.seed != seed for bundle in bundles.values()):
+        raise ValueError("the two bundles were trained on different splits; retrain them with the same --seed.")
+    test = data.split(data.load("bundled"), seed=seed, subset=bundles["LSTM"].config.train.subset).test
+    return accuracy_by_length(bundles, [tokenize(review) for review in test.texts], test.labels)
 
 
 @st.cache_resource

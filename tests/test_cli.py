@@ -187,3 +187,9 @@ def test_bench_with_an_unknown_preset_is_refused_before_the_reference_run(capsys
     assert "unknown preset 'nope'" in _one_error_line(capsys)
     assert main(["bench", "--budget", "0"]) == 2
     assert "budget" in _one_error_line(capsys)
+
+
+def test_train_with_an_unknown_cell_exits_2_naming_the_cells(tmp_path, capsys):
+    assert main(["train", "--cell", "transformer", "--out", str(tmp_path / "never")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "cell must be one of lstm, gru, simple_rnn" in err

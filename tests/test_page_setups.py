@@ -1,11 +1,16 @@
-"""The RNN set-ups page: every set-up trains from its button and answers a user input; bad input shows an error."""
+"""The RNN set-ups page: every set-up trains from its button as a job and answers a user input; bad input shows an
+error; with every training slot busy the page still runs at once and shows the queue."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from rnn_demo import ui
+from rnn_demo.jobs import JobStatus
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -20,14 +25,27 @@ def at():
     return app
 
 
+def _job(at: AppTest, name: str):
+    return at.session_state["jobs"].get(f"setups_{name}") if "jobs" in at.session_state else None
+
+
+def _rerun_until(at: AppTest, condition, timeout: float = 120.0) -> None:
+    """Re-run the page every half second (as the live fragment does in a browser) until `condition(at)` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition(at):
+        assert not at.exception and time.monotonic() < deadline, "the page did not reach the expected state"
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception
+
+
 def _open(at: AppTest, choice: str, name: str) -> None:
     at.radio(key="setups_choice").set_value(choice).run()
     assert not at.exception
-    if f"setups_result_{name}" not in at.session_state:
+    if _job(at, name) is None:
         assert any("Press **Train**" in info.value for info in at.info)
         at.button(key=f"setups_train_{name}").click().run()
-    assert not at.exception
-    assert any(s.value.startswith("Trained in") for s in at.success), [s.value for s in at.success]
+    _rerun_until(at, lambda at: any(s.value.startswith("Trained in") for s in at.success))
 
 
 def test_page_opens_with_a_diagram_before_training(at):
@@ -102,4 +120,52 @@ def test_trained_models_are_kept_per_session(at):
     fresh = AppTest.from_file(APP, default_timeout=120)
     fresh.run()
     fresh.switch_page("pages/setups.py").run()
-    assert not fresh.success and "setups_result_one_to_one" not in fresh.session_state
+    assert not fresh.success and _job(fresh, "one_to_one") is None
+
+
+def test_a_training_survives_a_page_switch(at):
+    _open(at, "One-to-one", "one_to_one")
+    job = _job(at, "one_to_one")
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/setups.py").run()
+    at.radio(key="setups_choice").set_value("One-to-one").run()
+    assert _job(at, "one_to_one") is job and any(s.value.startswith("Trained in") for s in at.success)
+
+
+def test_stop_keeps_the_partial_model_and_says_so():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/setups.py").run()
+    at.radio(key="setups_choice").set_value("Many-to-one").run()
+    at.button(key="setups_train_many_to_one").click().run()
+    _rerun_until(at, lambda at: _job(at, "many_to_one").latest is not None)
+    at.button(key="setups_many_to_one_stop").click().run()
+    _rerun_until(at, lambda at: at.warning)
+    job = _job(at, "many_to_one")
+    assert job.status is JobStatus.STOPPED and job.result.stopped
+    assert "Stopped after" in at.warning[0].value and "partly trained" in at.warning[0].value
+    assert any("LSTM MAE" in caption.value for caption in at.caption)  # the partial model forecasts
+
+
+def test_with_every_slot_busy_the_page_runs_at_once_and_shows_the_queue():
+    slots = ui.training_slots()  # the server-wide slots, shared with the app sessions of this process
+    busy = [f"other student {n}" for n in range(slots.capacity)]
+    for job_id in busy:
+        assert slots.acquire(job_id, give_up=lambda: False)  # free slots: returns at once
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.switch_page("pages/setups.py").run()
+        started = time.perf_counter()
+        at.button(key="setups_train_one_to_one").click().run(timeout=10)
+        seconds = time.perf_counter() - started
+        assert not at.exception
+        (waiting,) = [w.value for w in at.warning if "Waiting for a free training slot" in w.value]
+        assert "number 1 in the queue" in waiting and f"{slots.capacity} of {slots.capacity} slots busy" in waiting
+        assert _job(at, "one_to_one").status is JobStatus.WAITING
+        assert at.button(key="setups_one_to_one_stop")  # a waiting job can be called off
+        at.button(key="setups_one_to_one_stop").click().run(timeout=10)
+        assert len(at.get("plotly_chart")) == 1 and seconds < 10  # the diagram is drawn; nothing froze
+    finally:
+        for job_id in busy:
+            slots.release(job_id)
+    _job(at, "one_to_one").join(10)
+    assert _job(at, "one_to_one").status is JobStatus.CANCELLED

@@ -14,19 +14,20 @@ import numpy as np
 import pytest
 
 from rnn_demo.figures.setups import forecast_figure, unrolled_diagram, wave_figure
+from rnn_demo.jobs import Job, JobStatus, ProgressKind, TrainingSlots
 from rnn_demo.tasks import common, one_to_many, one_to_one, tagging, timeseries, translation
 from rnn_demo.tasks.common import unrolled_steps
 
 
 @pytest.fixture(scope="module")
 def trained():
-    """Each task trained once with its default budget, recording the progress fractions it reported."""
+    """Each task trained once with its default budget, recording the progress events it reported."""
     results, progress = {}, {}
 
     def get(task):
         if task not in results:
             progress[task] = []
-            results[task] = task.train(on_progress=progress[task].append, seed=0)
+            results[task] = task.train(on_event=progress[task].append, seed=0)
         return results[task], progress[task]
 
     return get
@@ -35,8 +36,10 @@ def trained():
 def test_one_to_one_learns_the_circle(trained):
     result, progress = trained(one_to_one)
     assert result.metrics["accuracy"] >= 0.95
-    assert result.train_seconds > 0
-    assert progress[-1] == 1.0 and progress == sorted(progress)
+    assert result.train_seconds > 0 and not result.stopped
+    steps = [event for event in progress if event.kind is ProgressKind.STEP]
+    assert [event.step for event in steps] == list(range(1, steps[-1].total_steps + 1))
+    assert progress[-1].kind is ProgressKind.DONE and progress[-1].fraction_done == 1.0
     assert one_to_one.answer(result.model, 0.0, 0.1)["label"] == "inside"
     far = one_to_one.answer(result.model, 1.9, -1.9)
     assert far["label"] == far["truth"] == "outside" and 0.5 < far["probability"] <= 1.0
@@ -224,13 +227,36 @@ def test_forecast_and_wave_figures():
     assert len(wave_figure([0.1] * 30, [0.0] * 30, trained_steps=24).data) == 2
 
 
-def test_fit_reports_progress_and_follows_the_seed():
+def test_fit_reports_progress_events_and_follows_the_seed():
     model = one_to_one.build_model(units=4, seed=1)
     x, y = one_to_one.make_data(100, seed=1)
-    fractions = []
-    common.fit(model, x, y, epochs=2, batch_size=50, seed=1, on_progress=fractions.append)
-    assert fractions == [0.25, 0.5, 0.75, 1.0]
+    events = []
+    fitted = common.fit(model, x, y, epochs=2, batch_size=50, seed=1, on_event=events.append)
+    assert [event.fraction_done for event in events if event.kind is ProgressKind.STEP] == [0.25, 0.5, 0.75, 1.0]
+    assert events[-1].kind is ProgressKind.DONE and not fitted.stopped
     other = one_to_one.build_model(units=4, seed=1)
     common.fit(other, x, y, epochs=2, batch_size=50, seed=1)
     for mine, theirs in zip(model.get_weights(), other.get_weights()):
         np.testing.assert_allclose(mine, theirs, atol=1e-6)
+
+
+def test_a_set_up_training_stops_on_request_and_its_partial_model_answers():
+    """Run as a job, a Stop pressed at the 5th of 313 steps ends it there (STOPPED) and the partial model answers."""
+
+    def work(on_event, should_stop):
+        def report(event):
+            on_event(event)
+            if event.kind is ProgressKind.STEP and event.step == 5:
+                job.request_stop()  # as the page's Stop button does
+
+        return one_to_one.train(seed=0, on_event=report, should_stop=should_stop)
+
+    job = Job(work, TrainingSlots(1), name="one-to-one model")
+    job.start().join(60)
+    assert job.status is JobStatus.STOPPED and job.result.stopped
+    steps = [event.step for event in job.events if event.kind is ProgressKind.STEP]
+    assert steps == [1, 2, 3, 4, 5] and job.events[0].total_steps == 313
+    assert job.events[-1].kind is ProgressKind.STOPPED
+    reply = one_to_one.answer(job.result.model, 0.0, 0.1)
+    assert reply["label"] in one_to_one.LABELS and 0.5 <= reply["probability"] <= 1.0
+    assert 0.0 <= job.result.metrics["accuracy"] <= 1.0

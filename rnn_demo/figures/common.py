@@ -80,3 +80,8 @@ def set_word_axis(figure: go.Figure, labels: list[str], row=None, col=None) -> N
     step = max(1, -(-len(labels) // MAX_WORD_TICKS))
     figure.update_xaxes(tickmode="array", tickvals=list(range(0, len(labels), step)), ticktext=labels[::step],
                         tickangle=-60, row=row, col=col)
+
+# The three recurrent cells wherever they are compared (Okabe-Ito colours, none of them the sentiment pair), with a
+# dash style each so they stay apart in greyscale too.
+CELL_COLORS = {"SimpleRNN": "#E69F00", "LSTM": "#009E73", "GRU": "#CC79A7"}
+CELL_DASHES = {"SimpleRNN": "solid", "LSTM": "dash", "GRU": "dashdot"}

@@ -1,5 +1,5 @@
-"""Shared pieces of the small set-up tasks: the result object, seeded initialisers, a progress-reporting fit loop,
-and the step description the unrolled diagrams are drawn from."""
+"""Shared pieces of the small set-up tasks: the result object, seeded initialisers, a fit loop that reports through
+the app's one Keras callback (rnn_demo.progress) and obeys a stop flag, and the steps the unrolled diagrams draw."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from typing import Callable
 import keras
 import numpy as np
 
-ProgressFn = Callable[[float], None]  # receives the fraction of training done, 0..1
+from rnn_demo.jobs import Progress
+from rnn_demo.progress import KerasProgress
+
+Events = Callable[[Progress], None] | None  # receives each rnn_demo.jobs.Progress event of a training
+StopFlag = Callable[[], bool] | None  # True once the training should end (after the current batch)
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,15 @@ class TaskResult:
     model: keras.Model  # the trained Keras model; pass it to the task's `answer`
     metrics: dict[str, float] = field(default_factory=dict)  # e.g. {"accuracy": 0.97} on held-out data
     train_seconds: float = 0.0  # wall-clock time spent in `fit`, in seconds
+    stopped: bool = False  # training was stopped before its budget ran out; the model is the partial one
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """How a `fit` went: seconds spent and whether it was stopped early."""
+
+    seconds: float
+    stopped: bool
 
 
 @dataclass(frozen=True)
@@ -51,21 +64,10 @@ def initializers(seed: int) -> Callable[[], dict]:
     return next_layer_kwargs
 
 
-class _Progress(keras.callbacks.Callback):
-    """Reports the fraction of gradient steps done after every batch."""
-
-    def __init__(self, on_progress: ProgressFn, total_steps: int):
-        super().__init__()
-        self.on_progress, self.total_steps, self.done = on_progress, total_steps, 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.done += 1
-        self.on_progress(min(1.0, self.done / self.total_steps))
-
-
 def fit(model: keras.Model, x, y, *, epochs: int, batch_size: int, seed: int,
-        on_progress: ProgressFn | None = None) -> float:
-    """Train `model` on (x, y) for `epochs` passes in an order fixed by `seed`; return the seconds it took.
+        on_event: Events = None, should_stop: StopFlag = None) -> Fitted:
+    """Train `model` on (x, y) for `epochs` passes in an order fixed by `seed`, reporting through the app's one Keras
+    callback and ending after the batch in which `should_stop()` turns True.
 
     The epochs are laid end to end as one shuffled pass, so the batch order comes from a numpy Generator rather than
     from a process-wide random seed (other users may be training at the same time)."""
@@ -73,11 +75,10 @@ def fit(model: keras.Model, x, y, *, epochs: int, batch_size: int, seed: int,
     n = len(y)
     order = np.concatenate([rng.permutation(n) for _ in range(epochs)])
     x_all = [part[order] for part in x] if isinstance(x, (list, tuple)) else x[order]
-    total_steps = -(-len(order) // batch_size)
-    callbacks = [_Progress(on_progress, total_steps)] if on_progress else []
-    start = time.perf_counter()
-    model.fit(x_all, y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=callbacks)
-    return time.perf_counter() - start
+    progress = KerasProgress(on_event or (lambda event: None), should_stop or (lambda: False), epochs=1,
+                             steps_per_epoch=-(-len(order) // batch_size), batch_size=batch_size)
+    model.fit(x_all, y[order], batch_size=batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[progress])
+    return Fitted(time.perf_counter() - progress.started, progress.stopped)
 
 
 def check_number(name: str, value, low: float, high: float, whole: bool = False) -> None:

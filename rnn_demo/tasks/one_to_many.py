@@ -8,7 +8,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from rnn_demo.tasks.common import ProgressFn, TaskResult, check_number, check_seed, fit, initializers
+from rnn_demo.tasks.common import Events, StopFlag, TaskResult, check_number, check_seed, fit, initializers
 
 STEPS = 24  # length of the training waves
 FREQUENCY_RANGE = (0.5, 3.0)  # cycles over STEPS steps
@@ -49,18 +49,18 @@ def build_model(units: int = 32, seed: int = 0) -> keras.Model:
 
 
 def train(epochs: int = 10, n_examples: int = 1500, batch_size: int = 32, units: int = 32, seed: int = 0,
-          on_progress: ProgressFn | None = None) -> TaskResult:
+          on_event: Events = None, should_stop: StopFlag = None) -> TaskResult:
     """Train on `n_examples` random waves; report mean absolute error on 300 fresh ones, next to the error of always
     answering 0 (a flat line)."""
     check_seed(seed)
     vectors, waves = make_data(n_examples, seed)
     model = build_model(units=units, seed=seed)
-    seconds = fit(model, as_sequence(vectors), waves, epochs=epochs, batch_size=batch_size, seed=seed,
-                  on_progress=on_progress)
+    fitted = fit(model, as_sequence(vectors), waves, epochs=epochs, batch_size=batch_size, seed=seed,
+                 on_event=on_event, should_stop=should_stop)
     test_vectors, test_waves = make_data(300, seed + 1)
     predicted = np.asarray(model(as_sequence(test_vectors), training=False))
-    return TaskResult(model, {"mae": float(np.abs(predicted - test_waves).mean()),
-                              "flat_line_mae": float(np.abs(test_waves).mean())}, seconds)
+    metrics = {"mae": float(np.abs(predicted - test_waves).mean()), "flat_line_mae": float(np.abs(test_waves).mean())}
+    return TaskResult(model, metrics, fitted.seconds, fitted.stopped)
 
 
 def answer(model: keras.Model, frequency: float, amplitude: float, steps: int = STEPS) -> dict:

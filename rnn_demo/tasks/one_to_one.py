@@ -7,7 +7,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from rnn_demo.tasks.common import ProgressFn, TaskResult, check_number, check_seed, fit, initializers
+from rnn_demo.tasks.common import Events, StopFlag, TaskResult, check_number, check_seed, fit, initializers
 
 COORDINATE_RANGE = (-2.0, 2.0)  # both coordinates are drawn from, and accepted in, this range
 LABELS = ("outside", "inside")
@@ -32,15 +32,17 @@ def build_model(units: int = 32, seed: int = 0) -> keras.Model:
 
 
 def train(epochs: int = 10, n_examples: int = 2000, batch_size: int = 64, units: int = 32, seed: int = 0,
-          on_progress: ProgressFn | None = None) -> TaskResult:
+          on_event: Events = None, should_stop: StopFlag = None) -> TaskResult:
     """Train on `n_examples` random points; report accuracy on 1000 fresh ones."""
     check_seed(seed)
     points, labels = make_data(n_examples, seed)
     model = build_model(units=units, seed=seed)
-    seconds = fit(model, points, labels, epochs=epochs, batch_size=batch_size, seed=seed, on_progress=on_progress)
+    fitted = fit(model, points, labels, epochs=epochs, batch_size=batch_size, seed=seed, on_event=on_event,
+                 should_stop=should_stop)
     test_points, test_labels = make_data(1000, seed + 1)
     predicted = np.asarray(model(test_points, training=False)) > 0.5
-    return TaskResult(model, {"accuracy": float((predicted == test_labels.astype(bool)).mean())}, seconds)
+    metrics = {"accuracy": float((predicted == test_labels.astype(bool)).mean())}
+    return TaskResult(model, metrics, fitted.seconds, fitted.stopped)
 
 
 def answer(model: keras.Model, x: float, y: float) -> dict:

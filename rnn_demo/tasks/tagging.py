@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from rnn_demo.tasks.common import ProgressFn, TaskResult, check_seed, fit, initializers
+from rnn_demo.tasks.common import Events, StopFlag, TaskResult, check_seed, fit, initializers
 
 PERSONS = "anna omar maria james sofia ravi chen lucas emma noah yuki fatima peter olga tom".split()
 PLACES = "london tokyo lagos lima cairo berlin delhi oslo rome boston madrid seoul nairobi vienna quito".split()
@@ -91,14 +91,16 @@ def _accuracies(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, f
 
 
 def train(epochs: int = 3, n_sentences: int = 2000, batch_size: int = 32, units: int = 32, seed: int = 0,
-          on_progress: ProgressFn | None = None) -> TaskResult:
+          on_event: Events = None, should_stop: StopFlag = None) -> TaskResult:
     """Train on `n_sentences` generated sentences; report token accuracy and accuracy on name words (PER/LOC)
     over 500 fresh sentences."""
     check_seed(seed)
     x, y = encode(make_sentences(n_sentences, seed))
     model = build_model(units=units, seed=seed)
-    seconds = fit(model, x, y, epochs=epochs, batch_size=batch_size, seed=seed, on_progress=on_progress)
-    return TaskResult(model, _accuracies(model, *encode(make_sentences(500, seed + 1))), seconds)
+    fitted = fit(model, x, y, epochs=epochs, batch_size=batch_size, seed=seed, on_event=on_event,
+                 should_stop=should_stop)
+    metrics = _accuracies(model, *encode(make_sentences(500, seed + 1)))
+    return TaskResult(model, metrics, fitted.seconds, fitted.stopped)
 
 
 def parse_sentence(text: str) -> list[str]:

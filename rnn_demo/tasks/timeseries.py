@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from rnn_demo.tasks.common import ProgressFn, TaskResult, check_number, check_seed, fit, initializers
+from rnn_demo.tasks.common import Events, StopFlag, TaskResult, check_number, check_seed, fit, initializers
 
 N_DAYS = 3 * 364  # days in the generated series (three 52-week years)
 FIRST_DAY = np.datetime64("2024-01-01")  # a Monday
@@ -80,18 +80,19 @@ def _forecast(model: keras.Model, series: Series, targets: np.ndarray) -> np.nda
 
 
 def train(epochs: int = 35, batch_size: int = 64, units: int = 32, seed: int = 0,
-          on_progress: ProgressFn | None = None) -> TaskResult:
+          on_event: Events = None, should_stop: StopFlag = None) -> TaskResult:
     """Train on the first 80% of the days; report MAE (visits) on the rest next to the seasonal-naive MAE."""
     check_seed(seed)
     series = make_series(seed)
     x, y, _ = windows(series, np.arange(WINDOW, TEST_START - 1))
     model = build_model(units=units, seed=seed)
-    seconds = fit(model, x, y, epochs=epochs, batch_size=batch_size, seed=seed, on_progress=on_progress)
+    fitted = fit(model, x, y, epochs=epochs, batch_size=batch_size, seed=seed, on_event=on_event,
+                 should_stop=should_stop)
     test = np.arange(TEST_START, N_DAYS - 1)
     truth = series.visits[test]
     mae = float(np.abs(_forecast(model, series, test) - truth).mean())
     naive_mae = float(np.abs(series.visits[test - 7] - truth).mean())
-    return TaskResult(model, {"mae": mae, "naive_mae": naive_mae}, seconds)
+    return TaskResult(model, {"mae": mae, "naive_mae": naive_mae}, fitted.seconds, fitted.stopped)
 
 
 START_RANGE = (TEST_START, N_DAYS - 1 - FORECAST_DAYS)  # first forecast days the page may choose

@@ -10,7 +10,7 @@ import keras
 import numpy as np
 from keras import layers
 
-from rnn_demo.tasks.common import ProgressFn, TaskResult, check_seed, fit, initializers
+from rnn_demo.tasks.common import Events, StopFlag, TaskResult, check_seed, fit, initializers
 
 ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
         "seventeen eighteen nineteen").split()
@@ -85,18 +85,19 @@ def build_model(units: int = 64, embedding_dim: int = 16, seed: int = 0) -> kera
 
 
 def train(epochs: int = 15, batch_size: int = 64, units: int = 64, seed: int = 0,
-          on_progress: ProgressFn | None = None) -> TaskResult:
+          on_event: Events = None, should_stop: StopFlag = None) -> TaskResult:
     """Train on 80% of 0..999 and report exact-match accuracy of greedy decoding on the unseen 20%."""
     check_seed(seed)
     train_numbers, test_numbers = split_numbers(seed)
     enc, dec_in, dec_out = make_data(train_numbers, seed)
     model = build_model(units=units, seed=seed)
-    seconds = fit(model, [enc, dec_in], dec_out, epochs=epochs, batch_size=batch_size, seed=seed,
-                  on_progress=on_progress)
+    fitted = fit(model, [enc, dec_in], dec_out, epochs=epochs, batch_size=batch_size, seed=seed,
+                 on_event=on_event, should_stop=should_stop)
     test_enc, _, _ = make_data(test_numbers, seed + 1)
     tokens, _ = greedy_decode(model, test_enc)
     exact = np.mean([_digits(row) == str(n) for row, n in zip(tokens, test_numbers)])
-    return TaskResult(model, {"exact_match": float(exact), "test_numbers": len(test_numbers)}, seconds)
+    metrics = {"exact_match": float(exact), "test_numbers": len(test_numbers)}
+    return TaskResult(model, metrics, fitted.seconds, fitted.stopped)
 
 
 def _step_models(model: keras.Model):

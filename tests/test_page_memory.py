@@ -1,0 +1,77 @@
+"""The long-memory page: the course's two examples with counted words, the three cells trained live as jobs at a
+short length with the shown accuracies equal to the jobs' results, the gradient chart with its computed sentence, and
+the IMDb comparison's numbers equal to the scoring function's."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from rnn_demo.jobs import JobStatus
+from rnn_demo.tasks import long_range
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _rerun_until(at: AppTest, condition, timeout: float = 300.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition(at):
+        assert not at.exception and time.monotonic() < deadline, "the page did not reach the expected state"
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("pages/memory.py").run()
+    assert not app.exception
+    return app
+
+
+def _jobs(at: AppTest) -> dict:
+    return {cell: at.session_state["jobs"][f"memory_{cell}"] for cell in long_range.CELLS}
+
+
+def test_course_examples_with_counted_words(at):
+    assert at.title[0].value == "Long memory & vanishing gradients"
+    long_caption = next(c.value for c in at.caption if "verdict on the movie" in c.value)
+    assert "word 2 of 32" in long_caption and "across 30 steps" in long_caption
+    assert any("Train all three" in info.value for info in at.info)
+
+
+def test_three_cells_train_live_and_the_page_states_their_accuracies(at):
+    at.slider(key="memory_length").set_value(10).run()
+    at.button(key="memory_train").click().run()
+    _rerun_until(at, lambda at: "jobs" in at.session_state and all(j.finished for j in _jobs(at).values())
+                 and any("At L = 10" in m.value for m in at.markdown))
+    jobs = _jobs(at)
+    assert all(job.status is JobStatus.DONE for job in jobs.values())
+    sentence = next(m.value for m in at.markdown if "At L = 10" in m.value)
+    for cell, job in jobs.items():
+        assert f"{long_range.CELL_NAMES[cell]} **{job.result.metrics['accuracy']:.1%}**" in sentence
+    assert "memory_curves" in [chart.proto.id.split("-", 2)[2] for chart in at.get("plotly_chart")]
+    table = at.dataframe[0].value
+    assert list(table["L"]) == [10]
+    assert table["LSTM"].iloc[0] == f"{jobs['lstm'].result.metrics['accuracy']:.1%}"
+    gradient_text = next(m.value for m in at.markdown if m.value.startswith("After training, across the 10 steps"))
+    for name in long_range.CELL_NAMES.values():
+        assert f"{name}: the first step gets" in gradient_text or f"{name}: the gradient underflows" in gradient_text
+
+
+def test_imdb_accuracy_by_length_numbers_are_shown(at):
+    at.toggle(key="memory_imdb").set_value(True).run(timeout=300)
+    assert not at.exception
+    from rnn_demo import ui
+
+    rows = ui.imdb_accuracy_by_length()
+    sentence = next(m.value for m in at.markdown if "points)" in m.value)
+    for row in rows:
+        if row["reviews"].startswith(("short", "long")):
+            assert f"{row['model']} " in sentence and f"{row['accuracy']:.1%}" in sentence
+    assert re.search(r"the gap (widens|narrows) with length", sentence)
