@@ -3,7 +3,6 @@ checks that keep a hostile zip from writing anywhere or loading anything but wei
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
