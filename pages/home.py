@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnn_demo import ui
+from rnn_demo import export, ui
 from rnn_demo.lessons import LESSONS
 
 ui.use_app_navigation()
@@ -31,6 +31,11 @@ mine = ui.my_bundle()
 if mine is not None:
     st.success(f"Your own model ({mine.config.name} preset, {mine.config.model.units} LSTM units), test accuracy "
                f"{mine.metrics['test_accuracy']:.1%}. The Inspect page can also show the pretrained one.")
+    st.download_button("Download your model (.zip)", data=lambda: export.bundle_zip(mine), on_click="ignore",
+                       file_name=f"rnn_demo_{mine.config.name}_{mine.config.model.units}_units.zip",
+                       mime="application/zip", icon=":material/download:", key="home_download_model",
+                       help="Weights, config, vocabulary and metrics. Read it back on a computer with "
+                            "`python -m rnn_demo inspect --model <file>.zip --text \"...\"`.")
 else:
     try:
         pretrained = ui.pretrained_bundle()

@@ -110,9 +110,9 @@ def _read_reviews(args) -> list[str]:
 
 
 def command_inspect(args) -> int:
-    from rnn_demo import inspect, models
+    from rnn_demo import export, inspect, models
 
-    bundle = models.load_bundle(args.model or models.PRETRAINED_MODELS / "fast")
+    bundle = export.load_model(args.model or models.PRETRAINED_MODELS / "fast")
     for review in _read_reviews(args):
         result = inspect.inspect(bundle, review)
         if args.json:
@@ -171,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(run=command_train)
 
     inspect = commands.add_parser("inspect", help="gates, states and running prediction for reviews")
-    inspect.add_argument("--model", help="bundle folder (default: the pretrained fast bundle in assets/models/fast)")
+    inspect.add_argument("--model", help="bundle folder or model zip (default: the pretrained fast bundle "
+                         "in assets/models/fast)")
     source = inspect.add_mutually_exclusive_group(required=True)
     source.add_argument("--text", nargs="+", help="one or more reviews")
     source.add_argument("--file", help="a text file with one review per line")

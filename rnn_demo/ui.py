@@ -303,7 +303,7 @@ if (!window.rnnDemoWellFormedText) {
 
 def keep_typed_text_well_formed() -> None:
     """Make every text box of the page send well-formed text (see _WELL_FORMED_TEXT_SCRIPT); call once per run."""
-    st.html(_WELL_FORMED_TEXT_SCRIPT, unsafe_allow_javascript=True, width="content")
+    st.sidebar.html(_WELL_FORMED_TEXT_SCRIPT, unsafe_allow_javascript=True, width="content")  # no room taken there
 
 
 def remembered(kind: str, bundle: Bundle, review: str, compute):

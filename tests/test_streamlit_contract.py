@@ -7,7 +7,6 @@ import inspect
 import tomllib
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[1]
