@@ -123,7 +123,7 @@ def _fmt(value, pattern: str) -> str:
     return "not reached" if value is None else pattern.format(value)
 
 
-def run(budget_seconds: float = 15.0, presets=("fast", "seed"), limit_seconds: float = 180.0) -> dict:
+def run(budget_seconds: float = 15.0, presets=("fast", "course"), limit_seconds: float = 180.0) -> dict:
     tokenized = training.tokenize_splits(data.split(data.load_bundled(), seed=0))
     results = {"reference": bench_reference(tokenized, budget_seconds, limit_seconds)}
     for name in presets:

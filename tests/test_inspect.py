@@ -124,9 +124,9 @@ def test_compare_a_minimal_pair(bundle):
 # ------------------------------------------------------------------------------------------- pretrained bundle
 
 
-@pytest.fixture(scope="module", params=["fast", "seed"])
+@pytest.fixture(scope="module", params=["fast", "course"])
 def pretrained(request):
-    """The committed pretrained bundles: the app's default (fast) and the course's model (seed)."""
+    """The committed pretrained bundles: the app's default (fast) and the course's model (course)."""
     return models.load_bundle(MODELS / request.param)
 
 

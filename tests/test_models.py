@@ -28,8 +28,8 @@ def _predict(bundle, reviews=REVIEWS):
     return np.asarray(bundle.model(rows, training=False))[:, 0]
 
 
-def test_seed_preset_has_the_course_parameter_counts():
-    model = models.build_classifier(preset("seed"))
+def test_course_preset_has_the_course_parameter_counts():
+    model = models.build_classifier(preset("course"))
     rows = models.summary_rows(model)
     assert [row["Param #"] for row in rows] == [1_280_000, 131_584, 129]
     assert [row["Layer (type)"] for row in rows] == ["embedding (Embedding)", "lstm (LSTM)", "dense (Dense)"]
