@@ -19,8 +19,8 @@ st.subheader("Lessons")
 first, second, third = st.columns(3)
 with first.container(border=True):
     st.page_link("pages/train_lstm.py", label="Train the LSTM", icon=":material/model_training:")
-    st.caption("Watch the course's IMDb model (Embedding → LSTM → Dense) learn live: loss, accuracy, a confusion "
-               "matrix and the model summary. Stop it any time; the model is yours.")
+    st.caption("Watch an LSTM with the course's layers (Embedding → LSTM → Dense) learn IMDb sentiment live: loss, "
+               "accuracy, a confusion matrix and the model summary. Compare your runs; each model is yours.")
 with second.container(border=True):
     st.page_link("pages/inspect_gates.py", label="Inspect the gates", icon=":material/biotech:")
     st.caption("Type a review and see the forget, input and output gates, the cell state (current memory) and the "
@@ -33,13 +33,12 @@ with third.container(border=True):
 st.subheader("Active model")
 mine = ui.my_bundle()
 if mine is not None:
-    st.success(f"Your own model ({mine.config.name} preset, {mine.config.model.units} LSTM units), test accuracy "
-               f"{mine.metrics['test_accuracy']:.1%}. The Inspect page can also show the pretrained one.")
+    st.success(f"Your own model ({mine.config.name} preset, {mine.config.model.units} LSTM units), "
+               f"{mine.accuracy_text()}. The Inspect page can also show your other runs and the pretrained models.")
 else:
     try:
         pretrained = ui.pretrained_bundle()
         st.info(f"The pretrained model ({pretrained.config.model.units} LSTM units, MaxLen "
-                f"{pretrained.config.text.maxlen}, test accuracy {pretrained.metrics['test_accuracy']:.1%}). "
-                "Train your own on the Train page.")
+                f"{pretrained.config.text.maxlen}, {pretrained.accuracy_text()}). Train your own on the Train page.")
     except ValueError as error:
         st.error(f"The pretrained model cannot be loaded: {error}")

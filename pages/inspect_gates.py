@@ -29,13 +29,11 @@ try:
     bundle = ui.bundle_named(model_name)
 except ValueError as error:
     ui.show_error_and_stop(f"The model cannot be loaded: {error}")
-if model_name == ui.MINE and (epochs := len(bundle.snapshots)) > 1:
+if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its weights after each epoch
     epoch = right.slider("Show the model after epoch", 1, epochs, epochs, key="inspect_epoch")
     bundle = ui.bundle_at_epoch(bundle, epoch)
-accuracy = (f"test accuracy {bundle.metrics['test_accuracy']:.1%}" if "test_accuracy" in bundle.metrics else
-            f"validation accuracy after epoch {bundle.metrics['epoch']}: {bundle.metrics.get('val_accuracy', 0):.1%}")
 right.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
-              f"{bundle.config.text.vocab_size:,} words, {accuracy}")
+              f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")
 
 example = left.selectbox("Example reviews", list(EXAMPLES), key="inspect_example")
 review = left.text_area("Review", EXAMPLES[example], height=110, max_chars=200_000, key=f"inspect_text_{example}")

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from rnn_demo import ui
+from rnn_demo import runs, ui
 from rnn_demo.config import PRESETS, preset
-from rnn_demo.figures.training import confusion_figure, training_curves
+from rnn_demo.figures.training import PLOT_CONFIG, confusion_figure, runs_figure, training_curves
 from rnn_demo.jobs import JobStatus
-from rnn_demo.models import summary_rows
+from rnn_demo.models import keras_code, summary_rows
 
 ui.use_app_navigation()
 
@@ -24,9 +24,9 @@ with st.expander("What happens when you press Start?"):
         "3. After each batch, Adam nudges every weight to lower the *binary crossentropy* loss. After each epoch the "
         "model is checked on validation reviews it never trains on.")
 
-preset_name = st.selectbox("Preset", sorted(PRESETS), key="train_preset",
-                           format_func=lambda name: {"fast": "fast: small LSTM, learns in seconds",
-                                                     "seed": "seed: the course's model (128/128), slower"}[name])
+preset_name = st.selectbox("Preset", ["fast", "course"], key="train_preset",
+                           format_func={"fast": "fast: small LSTM (32 units), learns in seconds",
+                                        "course": "course: the course's model (128 units), slower"}.get)
 base = preset(preset_name)
 with st.form("train_form"):
     left, middle, right = st.columns(3)
@@ -61,7 +61,7 @@ if start:
 
 def curves(job) -> None:
     if job.events:
-        st.plotly_chart(training_curves(job.events), key="train_curves")
+        st.plotly_chart(training_curves(job.events), key="train_curves", config=PLOT_CONFIG)
 
 
 job = ui.job_panel(ui.TRAINING_JOB, "Choose settings and press **Start training**. The `fast` preset learns in about "
@@ -73,20 +73,44 @@ if job is not None and job.finished:
     elif job.status is JobStatus.CANCELLED:
         st.info("Training was cancelled before it started.")
     else:
-        metrics = job.result.metrics
+        bundle, metrics = job.result, job.result.metrics
         st.success(("Stopped early: the model keeps what it learned so far. " if job.status is JobStatus.STOPPED else "")
                    + "Open **Inspect** to see what your model does with a review.")
         first, second, third = st.columns(3)
-        first.metric("Test accuracy", f"{metrics['test_accuracy']:.1%}", help=f"on {metrics['test_reviews']:,} "
-                     "reviews the model never saw")
+        first.metric(f"Test accuracy on {metrics['test_reviews']:,} test reviews", f"{metrics['test_accuracy']:.1%}",
+                     help="reviews the model never saw while training")
         second.metric("Training time", f"{metrics['train_seconds']:.1f} s")
         third.metric("Epochs completed", metrics["epochs_completed"])
-        left, right = st.columns(2)
+        left, right = st.columns([2, 3])
         left.subheader("Confusion matrix (test reviews)")
-        left.plotly_chart(confusion_figure(metrics["confusion"]), key="train_confusion")
+        left.plotly_chart(confusion_figure(metrics["confusion"]), key="train_confusion", config=PLOT_CONFIG)
+        rows = summary_rows(bundle.model)
         right.subheader("Model summary")
-        right.dataframe(summary_rows(job.result.model), hide_index=True, key="train_summary",
+        right.dataframe(rows, hide_index=True, key="train_summary",
                         column_config={"Param #": st.column_config.NumberColumn(format="localized")})
-        total = sum(row["Param #"] for row in summary_rows(job.result.model))
-        right.caption(f"Total parameters: {total:,}. The embedding holds one vector per vocabulary word; the LSTM's "
-                      "4 gates each have input, recurrent and bias weights: 4 × (embedding + units + 1) × units.")
+        right.caption(f"Total parameters: {sum(row['Param #'] for row in rows):,}. The embedding holds one vector per "
+                      "vocabulary word; the LSTM's 4 gates each have input, recurrent and bias weights: "
+                      "4 × (embedding + units + 1) × units.")
+        code, note = st.columns([3, 2])
+        code.subheader("The same model in the course's Keras code")
+        code.code(keras_code(bundle.config), language="python")
+        note.caption(f"These layers give the summary's parameter counts. This app trains them with Adam at learning "
+                     f"rate {bundle.config.train.learning_rate:g}" + (", lowered along a cosine to a tenth by the last "
+                     "batch" if bundle.config.train.decay_learning_rate else "") + ", on "
+                     f"{metrics['train_reviews']:,} training reviews, and checks "
+                     f"{metrics.get('validation_reviews', 0):,} held-out validation reviews after each epoch; "
+                     "the course compiles with Keras' default Adam (learning rate 0.001).")
+
+kept = [run for run in ui.my_runs() if run.bundle is not None]
+if kept:
+    st.subheader("Your runs")
+    history = ui.run_history()
+    st.caption(f"This session keeps your last {history.max_runs} runs ({runs.megabytes(history.bytes)} of "
+               f"{runs.megabytes(history.budget)} per student; oldest out first). Choose one on **Inspect**.")
+    st.dataframe([run.row() for run in ui.my_runs()], hide_index=True, key="train_runs", column_config={
+        "test accuracy": st.column_config.NumberColumn(format="percent"),
+        "vocabulary": st.column_config.NumberColumn(format="localized"),
+        "training reviews": st.column_config.NumberColumn(format="localized")})
+    if len(kept) > 1:
+        st.plotly_chart(runs_figure([(run.number, run.label, run.bundle.metrics["history"]) for run in kept]),
+                        key="train_runs_curves", config=PLOT_CONFIG)
