@@ -17,7 +17,9 @@ st.caption("Embedding → LSTM → Dense(1, sigmoid), trained on the 25,000 labe
 with st.expander("What happens when you press Start?"):
     st.markdown(
         "1. Each review becomes word ids (the *vocabulary size* most common words; others become *unknown*), cut or "
-        "padded to **MaxLen** words. Padding goes at the front, so the LSTM reads the padding first and the review last: its final state comes right after the last real word (the padding is not masked; the LSTM reads it too).\n"
+        "padded to **MaxLen** words. Padding goes at the front, so the LSTM reads the padding first and the review "
+        "last: its final state comes right after the last real word (the padding is not masked; the LSTM reads it "
+        "too).\n"
         "2. The **embedding** turns each id into a vector; the **LSTM** reads the vectors one by one, updating its cell "
         "state (current memory) and hidden state (overall memory); the **Dense** layer turns the last hidden state "
         "into P(positive).\n"

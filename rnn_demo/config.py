@@ -139,7 +139,8 @@ PRESETS: dict[str, RunConfig] = {
 }
 
 
-# Older names still accepted on the command line: "seed" was the course preset's first name (it read like a random seed).
+# Older names still accepted on the command line: "seed" was the course preset's first name (it read like a random
+# seed to students).
 PRESET_ALIASES = {"seed": "course"}
 
 
