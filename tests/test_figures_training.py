@@ -74,6 +74,7 @@ def test_runs_figure_draws_each_runs_validation_curves_in_its_own_colour():
     assert first[0].line.color == first[1].line.color != second[0].line.color == second[1].line.color
     assert list(first[1].y) == [0.7, 0.8] and list(second[0].y) == [0.45]
     assert second[0].name == "run 2: &lt;b&gt;x&lt;/b&gt;"  # labels are escaped, never markup
+    assert [trace.showlegend for trace in figure.data] == [True, False, True, False]  # one legend entry per run
     assert figure.layout.yaxis2.title.text == "validation accuracy"
     _fonts_at_least(figure, FONT_SIZE)
 

@@ -239,7 +239,7 @@ def test_a_second_run_is_kept_compared_and_inspectable(trained):
                                                 second.result.metrics["train_seconds"]]
     (chart,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("-train_runs_curves")]
     traces = json.loads(chart.proto.spec)["data"]
-    accuracy = [trace["y"] for trace in traces if trace.get("legend") == "legend2"]
+    accuracy = [trace["y"] for trace in traces if trace.get("yaxis") == "y2"]
     assert accuracy == [[row["val_accuracy"] for row in job.result.metrics["history"]] for job in (first, second)]
     at.switch_page("pages/inspect_gates.py").run()
     labels = at.radio(key="inspect_model").options[2:]

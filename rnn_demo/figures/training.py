@@ -23,9 +23,14 @@ METRIC_TITLES = {"loss": "loss (binary crossentropy)", "accuracy": "accuracy"}
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": "hover"}
 
 
-def _layout(figure: go.Figure, height: int) -> None:
-    figure.update_layout(height=height, font=dict(size=FONT_SIZE), margin=dict(l=70, r=20, t=36, b=60),
-                         hoverlabel=dict(font_size=FONT_SIZE))
+def _layout(figure: go.Figure, height: int, bottom: int = 60) -> None:
+    """Sizes set on every text element: Streamlit's theme would otherwise set 12 px ticks and axis titles."""
+    figure.update_layout(height=height, font=dict(size=FONT_SIZE), margin=dict(l=70, r=20, t=36, b=bottom),
+                         hoverlabel=dict(font_size=FONT_SIZE), legend_font_size=FONT_SIZE)
+    if "legend2" in figure.layout:
+        figure.update_layout(legend2_font_size=FONT_SIZE)
+    figure.update_xaxes(tickfont_size=FONT_SIZE, title_font_size=FONT_SIZE)
+    figure.update_yaxes(tickfont_size=FONT_SIZE, title_font_size=FONT_SIZE)
     figure.update_annotations(font_size=FONT_SIZE)
 
 
@@ -37,8 +42,8 @@ def _two_panels() -> go.Figure:
     figure.update_yaxes(range=[0, 1], row=1, col=2)
     # One legend under each panel, naming that panel's curves only.
     figure.update_layout(
-        legend=dict(orientation="h", x=0.0, y=-0.3, xanchor="left", yanchor="top"),
-        legend2=dict(orientation="h", x=0.56, y=-0.3, xanchor="left", yanchor="top"))
+        legend=dict(orientation="v", x=0.0, y=-0.2, xanchor="left", yanchor="top"),
+        legend2=dict(orientation="v", x=0.56, y=-0.2, xanchor="left", yanchor="top"))
     return figure
 
 
@@ -63,28 +68,28 @@ def training_curves(events: list[Progress]) -> go.Figure:
             line=dict(color=CURVE_COLORS["validation", metric], dash="dash", width=3),
             hovertemplate=f"validation {metric} after epoch %{{x}}: %{{y:.3f}}<extra></extra>"), row=1, col=col)
     figure.update_xaxes(title_text="epochs done", rangemode="tozero")
-    _layout(figure, height=380)
+    _layout(figure, height=420, bottom=130)
     return figure
 
 
 def runs_figure(runs: list[tuple[int, str, list[dict]]]) -> go.Figure:
-    """Validation loss and accuracy after each epoch, one colour per run: runs = [(number, label, history), ...]
-    with history rows {"epoch", "val_loss", "val_accuracy"} as training.train records them."""
+    """Validation loss and accuracy after each epoch, one colour per run (one legend entry for both panels): runs =
+    [(number, label, history), ...] with history rows {"epoch", "val_loss", "val_accuracy"} as training.train
+    records them."""
     figure = _two_panels()
     for number, label, history in runs:
         color = RUN_COLORS[(number - 1) % len(RUN_COLORS)]
         for col, metric in enumerate(METRIC_TITLES, start=1):
             figure.add_trace(go.Scatter(
                 x=[row["epoch"] for row in history], y=[row.get(f"val_{metric}") for row in history],
-                mode="markers+lines", name=safe(label), legend="legend" if col == 1 else "legend2",
+                mode="markers+lines", name=safe(label), legendgroup=f"run {number}", showlegend=col == 1,
                 marker=dict(size=10, color=color), line=dict(color=color, width=3),
                 hovertemplate=f"{safe(label)}<br>validation {metric} after epoch %{{x}}: %{{y:.3f}}<extra></extra>"),
                 row=1, col=col)
     figure.update_xaxes(title_text="epochs done", rangemode="tozero", dtick=1)
     for col, metric in enumerate(METRIC_TITLES, start=1):
         figure.update_yaxes(title_text=f"validation {METRIC_TITLES[metric]}", row=1, col=col)
-    figure.update_layout(legend=dict(orientation="v"), legend2=dict(orientation="v"))
-    _layout(figure, height=420)
+    _layout(figure, height=360 + 24 * len(runs), bottom=80 + 24 * len(runs))
     return figure
 
 
