@@ -101,15 +101,14 @@ def results(job) -> None:
     right.caption(f"Total parameters: {sum(row['Param #'] for row in rows):,}. The embedding holds one vector per "
                   "vocabulary word; the LSTM's 4 gates each have input, recurrent and bias weights: "
                   "4 × (embedding + units + 1) × units.")
-    code, note = st.columns([3, 2])
-    code.subheader("The same model in the course's Keras code")
-    code.code(keras_code(bundle.config), language="python")
+    st.subheader("The same model in the course's Keras code")
     train = bundle.config.train
     decay = ", lowered along a cosine to a tenth by the last batch" if train.decay_learning_rate else ""
-    note.caption(f"These layers give the summary's parameter counts. This app trains them with Adam at learning rate "
-                 f"{train.learning_rate:g}{decay}, on {metrics['train_reviews']:,} training reviews, and checks "
-                 f"{metrics.get('validation_reviews', 0):,} held-out validation reviews after each epoch; the course "
-                 "compiles with Keras' default Adam (learning rate 0.001).")
+    st.caption(f"These layers give the summary's parameter counts. This app trains them with Adam at learning rate "
+               f"{train.learning_rate:g}{decay}, on {metrics['train_reviews']:,} training reviews, and checks "
+               f"{metrics.get('validation_reviews', 0):,} held-out validation reviews after each epoch; the course "
+               "compiles with Keras' default Adam (learning rate 0.001).")
+    st.code(keras_code(bundle.config), language="python")
 
 
 def compare_runs() -> None:

@@ -90,13 +90,13 @@ class Run:
         """The run's settings and results as one row of the Train page's table of runs."""
         config, metrics = self.config, (self.bundle.metrics if self.bundle is not None else {})
         return {
-            "run": self.number, "preset": config.name, "vocabulary": config.text.vocab_size,
-            "MaxLen": config.text.maxlen, "embedding": config.model.embedding_dim, "LSTM units": config.model.units,
+            "run": self.number, "preset": config.name, "test accuracy": metrics.get("test_accuracy"),
+            "training time (s)": metrics.get("train_seconds"),
             "epochs done": f"{metrics.get('epochs_completed', 0)} of {config.train.epochs}",
-            "batch": config.train.batch_size, "learning rate": config.train.learning_rate,
-            "training reviews": metrics.get("train_reviews"),
-            "test accuracy": metrics.get("test_accuracy"), "test reviews": metrics.get("test_reviews"),
-            "training time (s)": metrics.get("train_seconds"), "memory (MB)": round(self.bytes / MB, 1),
+            "LSTM units": config.model.units, "embedding": config.model.embedding_dim,
+            "vocabulary": config.text.vocab_size, "MaxLen": config.text.maxlen, "batch": config.train.batch_size,
+            "learning rate": config.train.learning_rate, "training reviews": metrics.get("train_reviews"),
+            "test reviews": metrics.get("test_reviews"), "memory (MB)": round(self.bytes / MB, 1),
             "status": self.job.status.value,
         }
 

@@ -27,8 +27,8 @@ def _layout(figure: go.Figure, height: int, bottom: int = 60) -> None:
     """Sizes set on every text element: Streamlit's theme would otherwise set 12 px ticks and axis titles."""
     figure.update_layout(height=height, font=dict(size=FONT_SIZE), margin=dict(l=70, r=20, t=36, b=bottom),
                          hoverlabel=dict(font_size=FONT_SIZE), legend_font_size=FONT_SIZE)
-    if "legend2" in figure.layout:
-        figure.update_layout(legend2_font_size=FONT_SIZE)
+    if "legend2" in figure.layout:  # Streamlit's theme styles only the first legend: the second one looks the same
+        figure.update_layout(legend2_font=dict(size=FONT_SIZE, color=figure.layout.legend.font.color or "#31333F"))
     figure.update_xaxes(tickfont_size=FONT_SIZE, title_font_size=FONT_SIZE)
     figure.update_yaxes(tickfont_size=FONT_SIZE, title_font_size=FONT_SIZE)
     figure.update_annotations(font_size=FONT_SIZE)
@@ -97,9 +97,10 @@ def confusion_figure(confusion: list[list[int]]) -> go.Figure:
     """confusion[true][predicted] with 0 = negative, 1 = positive."""
     names = ["negative", "positive"]
     figure = go.Figure(go.Heatmap(
-        z=confusion, x=[f"predicted {name}" for name in names], y=[f"truly {name}" for name in names],
+        z=confusion, x=[f"predicted<br>{name}" for name in names], y=[f"truly<br>{name}" for name in names],
         text=[[f"{count:,}" for count in row] for row in confusion], texttemplate="%{text}", textfont=dict(size=20),
         colorscale="Blues", showscale=False, hovertemplate="%{y}, %{x}: %{z:,} reviews<extra></extra>"))
+    figure.update_xaxes(tickangle=0)
     figure.update_yaxes(autorange="reversed")
     _layout(figure, height=300)
     figure.update_layout(margin=dict(l=10, r=10, t=36, b=10))
