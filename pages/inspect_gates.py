@@ -30,7 +30,8 @@ try:
 except ValueError as error:
     ui.show_error_and_stop(f"The model cannot be loaded: {error}")
 if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its weights after each epoch
-    epoch = right.slider("Show the model after epoch", 1, epochs, epochs, key="inspect_epoch")
+    epoch = right.slider("Show the model after epoch", 1, epochs, epochs,  # one slider per run: "inspect_epoch_run_2"
+                         key=f"inspect_epoch_{model_name.split(':')[0].replace(' ', '_')}")
     bundle = ui.bundle_at_epoch(bundle, epoch)
 right.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
               f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")

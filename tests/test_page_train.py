@@ -127,7 +127,7 @@ def test_inspect_offers_my_model_and_its_epochs(trained):
                                         f"vocabulary {SMALL['vocab_size_fast']:,} words") for caption in at.caption)
     unit = at.number_input(key="inspect_unit")
     assert unit.max == SMALL["units_fast"] - 1 and 0 <= unit.value < SMALL["units_fast"]
-    epoch = at.slider(key="inspect_epoch")
+    epoch = at.slider(key="inspect_epoch_run_1")
     assert (epoch.min, epoch.max, epoch.value) == (1, 2, 2)
     # The last epoch of a finished run is the run's own model: the same test accuracy as on Train and Home.
     accuracy = f"test accuracy {bundle.metrics['test_accuracy']:.1%} on 60 test reviews"
