@@ -29,8 +29,8 @@ for part in dict.fromkeys(lesson.part for lesson in LESSONS):
 st.subheader("Active model")
 mine = ui.my_bundle()
 if mine is not None:
-    st.success(f"Your own model ({mine.config.name} preset, {mine.config.model.units} LSTM units), test accuracy "
-               f"{mine.metrics['test_accuracy']:.1%}. The Inspect page can also show the pretrained one.")
+    st.success(f"Your own model ({mine.config.name} preset, {mine.config.model.units} LSTM units), "
+               f"{mine.accuracy_text()}. The Inspect page can also show your other runs and the pretrained models.")
     st.download_button("Download your model (.zip)", data=lambda: export.bundle_zip(mine), on_click="ignore",
                        file_name=f"rnn_demo_{mine.config.name}_{mine.config.model.units}_units.zip",
                        mime="application/zip", icon=":material/download:", key="home_download_model",
@@ -40,7 +40,6 @@ else:
     try:
         pretrained = ui.pretrained_bundle()
         st.info(f"The pretrained model ({pretrained.config.model.units} LSTM units, MaxLen "
-                f"{pretrained.config.text.maxlen}, test accuracy {pretrained.metrics['test_accuracy']:.1%}). "
-                "Train your own on the Train page.")
+                f"{pretrained.config.text.maxlen}, {pretrained.accuracy_text()}). Train your own on the Train page.")
     except ValueError as error:
         st.error(f"The pretrained model cannot be loaded: {error}")

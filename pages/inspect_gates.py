@@ -5,7 +5,7 @@ import streamlit as st
 from rnn_demo import export, ui
 from rnn_demo.figures import inspection as figures
 from rnn_demo.figures.common import FONT_SIZE, PRESENTER_FONT_SIZE
-from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, accuracy_text, compare, order_units,
+from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, compare, order_units,
                               saturation_caption)
 
 ui.use_app_navigation()
@@ -31,17 +31,14 @@ try:
     bundle = ui.bundle_named(model_name)
 except ValueError as error:
     ui.show_error_and_stop(f"The model cannot be loaded: {error}")
-final, epoch = bundle, None
-if model_name == ui.MINE and (epochs := len(bundle.snapshots)) > 1:
+epoch = None  # the final model, or a run's snapshot after this epoch
+if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its weights after each epoch
+    run_key = model_name.split(":")[0].replace(" ", "_")  # one slider per run: "inspect_epoch_run_2"
     epoch = model_box.slider("Show the model after epoch", 1, epochs,
-                             **ui.persistent("inspect_epoch", epochs, follows=epochs))
-    if epoch < epochs:
-        bundle = ui.bundle_at_epoch(final, epoch)
-    else:
-        epoch = None
-accuracy = accuracy_text(bundle.metrics, epoch, final.metrics if epoch else None)
+                             **ui.persistent(f"inspect_epoch_{run_key}", epochs, follows=epochs))
+    bundle = ui.bundle_at_epoch(bundle, epoch)
 model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
-                  f"{bundle.config.text.vocab_size:,} words, {accuracy}")
+                  f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")
 
 example = example_box.selectbox("Example reviews", list(EXAMPLE_REVIEWS),
                                 **ui.persistent("inspect_example", next(iter(EXAMPLE_REVIEWS))))

@@ -7,7 +7,7 @@ from rnn_demo.figures.lab import markdown_text as md
 
 ui.use_app_navigation()
 
-SHORT_NAMES = {ui.PRETRAINED: "fast model", ui.PRETRAINED_COURSE: "course model", ui.MINE: "my model"}
+SHORT_NAMES = {ui.PRETRAINED: "fast model", ui.PRETRAINED_COURSE: "course model"}  # a run is named by its number
 
 st.title("Probes: what can each model do?")
 st.caption("Each probe is a review with the answer a good sentiment model gives. Expected 'unsure' means "
@@ -22,7 +22,7 @@ all_probes = [*probes.FIXED_PROBES, *st.session_state.get("lab_user_probes", [])
 results = {}
 for name in chosen:
     try:
-        results[SHORT_NAMES.get(name, name)] = probes.run_probes(ui.bundle_named(name), all_probes)
+        results[SHORT_NAMES.get(name, name.split(":")[0])] = probes.run_probes(ui.bundle_named(name), all_probes)
     except ValueError as error:
         st.error(f"{name}: {error}")
 if results:

@@ -156,7 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     train = commands.add_parser("train", help="train a sentiment LSTM on IMDb and save a bundle")
-    train.add_argument("--preset", default="fast", help="fast (live in class) or seed (the course's model)")
+    train.add_argument("--preset", default="fast",
+                       help="fast (live in class) or course (the course's model; alias: seed)")
     for flag, kind in (("--epochs", int), ("--units", int), ("--embedding-dim", int), ("--maxlen", int),
                        ("--vocab-size", int), ("--subset", int), ("--batch-size", int), ("--learning-rate", float),
                        ("--seed", int)):
@@ -180,12 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.set_defaults(run=command_inspect)
 
     summary = commands.add_parser("summary", help="the Keras model summary of a preset")
-    summary.add_argument("--preset", default="seed")
+    summary.add_argument("--preset", default="course", help="course (alias: seed) or fast")
     summary.set_defaults(run=command_summary)
 
     bench = commands.add_parser("bench", help="time-to-accuracy of the presets against the course's reference")
     bench.add_argument("--budget", type=float, default=15.0, help="seconds of training for 'accuracy after budget'")
-    bench.add_argument("--presets", nargs="+", default=["fast", "seed"])
+    bench.add_argument("--presets", nargs="+", default=["fast", "course"])
     bench.add_argument("--class", dest="class_size", type=int, metavar="N",
                        help="instead: N fast trainings submitted at once through the app's job queue")
     bench.add_argument("--slots", type=int, help="with --class: trainings at once (default RNN_DEMO_MAX_TRAININGS)")

@@ -123,7 +123,7 @@ def _fmt(value, pattern: str) -> str:
     return "not reached" if value is None else pattern.format(value)
 
 
-def run(budget_seconds: float = 15.0, presets=("fast", "seed"), limit_seconds: float = 180.0) -> dict:
+def run(budget_seconds: float = 15.0, presets=("fast", "course"), limit_seconds: float = 180.0) -> dict:
     for name in presets:  # unknown names fail now, not after the minutes of the reference run
         config_module.preset(name)
     if not 0 < budget_seconds <= limit_seconds:

@@ -123,8 +123,8 @@ class RunConfig:
 
 PRESETS: dict[str, RunConfig] = {
     # The course's model: Embedding(10000, 128) -> LSTM(128) -> Dense(1, sigmoid).
-    "seed": RunConfig(
-        name="seed",
+    "course": RunConfig(
+        name="course",
         text=TextConfig(vocab_size=10_000, maxlen=200),
         model=ModelConfig(embedding_dim=128, units=128),
         train=TrainConfig(epochs=2, batch_size=64, learning_rate=1e-3),
@@ -139,8 +139,14 @@ PRESETS: dict[str, RunConfig] = {
 }
 
 
+# Older names still accepted on the command line: "seed" was the course preset's first name (it read like a random
+# seed to students).
+PRESET_ALIASES = {"seed": "course"}
+
+
 def preset(name: str) -> RunConfig:
-    """The named preset ("seed" or "fast")."""
+    """The named preset ("course" or "fast"; the alias "seed" means "course")."""
+    name = PRESET_ALIASES.get(name, name)
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}.")
     return PRESETS[name]

@@ -111,21 +111,28 @@ def load(source: str = "bundled", folder: str | Path | None = None) -> Reviews:
     raise ValueError(f"unknown data source {source!r}; choose one of: {', '.join(SOURCES)}.")
 
 
-def split(reviews: Reviews, seed: int = 0, subset: int | None = None,
-          fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> Splits:
-    """Deterministic stratified split into train / validation / test, after an optional stratified subset."""
-    if subset is not None and not 20 <= subset <= len(reviews):
-        raise ValueError(f"subset must be between 20 and {len(reviews):,} reviews, got {subset:,}.")
+def split_indices(labels: np.ndarray, seed: int = 0, subset: int | None = None,
+                  fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deterministic stratified train / validation / test positions into `labels`, after an optional stratified
+    subset. Positions, not copies: a caller holding the reviews once can take any subset for free."""
+    if subset is not None and not 20 <= subset <= len(labels):
+        raise ValueError(f"subset must be between 20 and {len(labels):,} reviews, got {subset:,}.")
     rng = np.random.default_rng(seed)
     parts: list[list[np.ndarray]] = [[], [], []]
     for label in (0, 1):
-        members = rng.permutation(np.flatnonzero(reviews.labels == label))
+        members = rng.permutation(np.flatnonzero(labels == label))
         if subset is not None:
-            members = members[: round(subset * len(members) / len(reviews))]
+            members = members[: round(subset * len(members) / len(labels))]
         bounds = np.round(np.cumsum(fractions)[:2] * len(members)).astype(int)
         for part, chunk in zip(parts, np.split(members, bounds)):
             part.append(chunk)
-    train, validation, test = (reviews.take(rng.permutation(np.concatenate(p))) for p in parts)
+    train, validation, test = (rng.permutation(np.concatenate(part)) for part in parts)
     if min(len(train), len(validation), len(test)) == 0:
         raise ValueError("subset is too small to give every split a review; use at least 20 reviews.")
-    return Splits(train, validation, test)
+    return train, validation, test
+
+
+def split(reviews: Reviews, seed: int = 0, subset: int | None = None,
+          fractions: tuple[float, float, float] = (0.8, 0.1, 0.1)) -> Splits:
+    """Deterministic stratified split into train / validation / test, after an optional stratified subset."""
+    return Splits(*(reviews.take(indices) for indices in split_indices(reviews.labels, seed, subset, fractions)))

@@ -40,17 +40,6 @@ EXAMPLE_REVIEWS = {
 }
 
 
-def accuracy_text(metrics: dict, epoch: int | None = None, final_metrics: dict | None = None) -> str:
-    """The accuracy of the model shown, named as Train and Home name it: "test accuracy 87.1%" for a finished model;
-    for the snapshot after `epoch` its validation accuracy, and the final model's test accuracy beside it."""
-    if epoch is None:
-        return f"test accuracy {metrics['test_accuracy']:.1%}"
-    validation = (f"validation accuracy after epoch {epoch}: {metrics['val_accuracy']:.1%}"
-                  if "val_accuracy" in metrics else f"no validation accuracy recorded for epoch {epoch}")
-    final = f" (test accuracy of the final model: {final_metrics['test_accuracy']:.1%})" if final_metrics else ""
-    return validation + final
-
-
 @dataclass(frozen=True)
 class Inspection:
     """What the model did with one review. Every array has one row per word the model saw."""

@@ -64,6 +64,28 @@ def compile_classifier(model: keras.Model, learning_rate: float, decay_steps: in
                   metrics=["accuracy"])
 
 
+def keras_code(config: RunConfig) -> str:
+    """The model written the way the course writes it (plain Keras, layer by layer), with this config's sizes."""
+    recurrent = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}[config.model.cell]
+    return f"""from keras.models import Sequential
+from keras.layers import Input, Embedding, {recurrent}, Dense
+from keras.utils import pad_sequences
+
+# MaxLen: cut long reviews, pad short ones with zeros (both at the front)
+x_train = pad_sequences(x_train, maxlen={config.text.maxlen})
+
+model = Sequential()
+model.add(Input(shape=(None,)))  # word ids, any length
+model.add(Embedding(input_dim={config.text.vocab_size}, output_dim={config.model.embedding_dim}))
+model.add({recurrent}(units={config.model.units}))
+model.add(Dense(units=1, activation="sigmoid"))
+model.summary()
+
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+model.fit(x_train, y_train, batch_size={config.train.batch_size}, epochs={config.train.epochs})
+"""
+
+
 def summary_rows(model: keras.Model) -> list[dict]:
     """The course's summary table: one row per layer with its type, output shape and parameter count."""
     rows = []
@@ -102,7 +124,23 @@ class Bundle:
         model.set_weights(self.snapshots[epoch - 1])
         history = self.metrics.get("history", [])
         metrics = {"epoch": epoch, **(history[epoch - 1] if epoch <= len(history) else {})}
+        if "validation_reviews" in self.metrics:
+            metrics["validation_reviews"] = self.metrics["validation_reviews"]
         return Bundle(self.config, self.vocab, model, metrics, [])
+
+    def accuracy_text(self) -> str:
+        """The model's accuracy named for what it is, the same words on every page: a trained model's test accuracy,
+        or an epoch snapshot's validation accuracy ("validation accuracy after epoch 1: 80.0% on 60 validation
+        reviews")."""
+        metrics = self.metrics
+        if "test_accuracy" in metrics:
+            reviews = f" on {metrics['test_reviews']:,} test reviews" if "test_reviews" in metrics else ""
+            return f"test accuracy {metrics['test_accuracy']:.1%}{reviews}"
+        if "val_accuracy" in metrics:
+            reviews = (f" on {metrics['validation_reviews']:,} validation reviews"
+                       if "validation_reviews" in metrics else "")
+            return f"validation accuracy after epoch {metrics['epoch']}: {metrics['val_accuracy']:.1%}{reviews}"
+        return "accuracy not measured"
 
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)

@@ -1,19 +1,21 @@
 """Streamlit glue, the only module of the package that imports streamlit.
 
-Shared across users (`st.cache_resource`, read-only): the pretrained bundle, the tokenised IMDb splits and the
-server-wide training slots. Per user (`st.session_state`): their training job and trained bundle, its epoch
-snapshots, and a small memo of inspections.
+Shared across users (`st.cache_resource`, read-only): the pretrained bundles, the tokenised IMDb reviews, the
+server-wide training slots and the ledger of memory held by students' models. Per user (`st.session_state`): their
+jobs, their kept training runs (`rnn_demo.runs.RunHistory`, bounded), the last epoch models rebuilt for Inspect and
+a small memo of inspections.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from collections import OrderedDict
 
 import streamlit as st
 
-from rnn_demo import cluster, data, inspect, state, training, unit_search
+from rnn_demo import cluster, data, inspect, runs, state, training, unit_search
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
@@ -22,9 +24,10 @@ from rnn_demo.own_data import parse as parse_own_data, test_examples as own_test
 from rnn_demo.text import tokenize
 
 PRETRAINED = "pretrained model (fast preset)"
-PRETRAINED_COURSE = "pretrained course model (seed preset, 128 units)"
-PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "seed"}
-MINE = "my trained model"
+PRETRAINED_COURSE = "pretrained course model (course preset, 128 units)"
+PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "course"}
+MINE = "my trained model"  # still accepted by bundle_named(): the session's latest run
+EPOCH_MODELS_KEPT = 2  # epoch models rebuilt for Inspect that a session keeps (each one copy of the weights)
 TRAINING_JOB = "training_job"  # the session-job key of the IMDb (or own-texts) training
 _OWN_KEY = "own_data_of_job"  # (job id, OwnData) of this session's own-data training, in session_state only
 _OWN_NOTE_KEY = "own_data_note"
@@ -49,10 +52,31 @@ def pretrained_bundle(preset: str = "fast") -> Bundle:
     return load_bundle(PRETRAINED_MODELS / preset)
 
 
-@st.cache_resource(show_spinner="Reading and tokenising the IMDb reviews (once per server)…", max_entries=4)
+@st.cache_resource(show_spinner="Reading the IMDb reviews (once per server)…")
+def imdb_reviews(source: str = "bundled") -> training.TokenizedReviews:
+    """All reviews of a source, each tokenised once when first used and shared by every session (about 70 MB for
+    the 25,000 bundled reviews, whatever subsets students choose). source: "bundled" or "keras" (needs the
+    internet)."""
+    return training.TokenizedReviews(data.load(source))
+
+
 def tokenized_imdb(seed: int, subset: int | None, source: str = "bundled") -> training.TokenizedSplits:
-    """The split reviews as tokens, shared read-only. source: "bundled" (offline) or "keras" (needs the internet)."""
-    return training.tokenize_splits(data.split(data.load(source), seed=seed, subset=subset))
+    """The split reviews as tokens: positions into the shared reviews, so a new subset copies nothing."""
+    return imdb_reviews(source).splits(seed, subset)
+
+
+@st.cache_resource
+def memory_ledger() -> runs.MemoryLedger:
+    """The memory every session's kept models hold, against the server's budget (RNN_DEMO_SERVER_MODELS_MB)."""
+    return runs.MemoryLedger(int(os.environ.get("RNN_DEMO_SERVER_MODELS_MB", runs.SERVER_BUDGET // runs.MB)) * runs.MB)
+
+
+def run_history() -> runs.RunHistory:
+    """This session's kept runs (at most runs.MAX_RUNS within RNN_DEMO_SESSION_MODELS_MB, oldest out first)."""
+    if "run_history" not in st.session_state:
+        budget = int(os.environ.get("RNN_DEMO_SESSION_MODELS_MB", runs.SESSION_BUDGET // runs.MB)) * runs.MB
+        st.session_state["run_history"] = memory_ledger().register(runs.RunHistory(runs.MAX_RUNS, budget))
+    return st.session_state["run_history"]
 
 
 @st.cache_data(show_spinner="Scoring the shipped SimpleRNN and LSTM on every IMDb test review (once per server)…")
@@ -161,12 +185,16 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
 
 
 def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData | None = None) -> Job:
-    """Start this user's training in the background (stopping any earlier one of theirs). With `own_data` (this
-    session's parsed texts) it trains on those instead of IMDb, with a vocabulary no larger than they hold; such a
-    training always runs in this server, so the texts never leave the session."""
+    """Start this user's training in the background (stopping any earlier one of theirs) and keep it as a new run.
+    With `own_data` (this session's parsed texts) it trains on those instead of IMDb, with a vocabulary no larger
+    than they hold; such a training always runs in this server, so the texts never leave the session. ValueError,
+    before anything starts, if the settings are invalid or the run would not fit in memory."""
     config.validate()
     if own_data is not None:
         config, st.session_state[_OWN_NOTE_KEY] = fit_own_config(config, own_data)
+    history = run_history()
+    history.admit(config, memory_ledger())
+    if own_data is not None:
         work = lambda on_event, should_stop: training.train(config, own_data.splits, on_event, should_stop)  # noqa: E731
     elif (address := cluster.scheduler_address()) is not None:  # a department's Dask cluster trains, we relay
         work = cluster.remote_imdb_training(address, config, source)
@@ -174,8 +202,8 @@ def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData
         tokenized = tokenized_imdb(config.train.seed, config.train.subset, source)
         work = lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop)  # noqa: E731
     job = start_job(TRAINING_JOB, work, name="training")
+    history.add(config, job, "own texts" if own_data is not None else source, memory_ledger())
     st.session_state[_OWN_KEY] = (job.job_id, own_data) if own_data is not None else None
-    st.session_state.pop("epoch_bundles", None)
     return job
 
 
@@ -183,24 +211,33 @@ def current_job() -> Job | None:
     return session_job(TRAINING_JOB)
 
 
+def my_runs() -> list[runs.Run]:
+    """This session's kept runs, oldest first, the running one included."""
+    return run_history().runs
+
+
 def my_bundle() -> Bundle | None:
-    """The user's own trained model (also after a stop), or None."""
-    job = current_job()
-    return job.result if job is not None and job.result is not None else None
+    """The user's latest trained model (also after a stop), or None."""
+    return next((run.bundle for run in reversed(my_runs()) if run.bundle is not None), None)
 
 
 def model_names() -> list[str]:
-    """The models a student can inspect, by display name: the pretrained ones, then their own trained model."""
-    return list(PRETRAINED_PRESETS) + ([MINE] if my_bundle() is not None else [])
+    """The models a student can inspect, by display name: the pretrained ones, then each kept run with a model
+    ("run 2: fast, 32 units, 86.1% test accuracy")."""
+    return list(PRETRAINED_PRESETS) + [run.label for run in my_runs() if run.bundle is not None]
 
 
 def bundle_named(name: str) -> Bundle:
-    """The model behind a display name from `model_names()`; ValueError if it is not (or no longer) available."""
+    """The model behind a display name from `model_names()` (or MINE, the latest run); ValueError if it is not (or
+    no longer) available."""
     if name in PRETRAINED_PRESETS:
         return pretrained_bundle(PRETRAINED_PRESETS[name])
     if name == MINE and (bundle := my_bundle()) is not None:
         return bundle
-    raise ValueError(f"no model named {name!r} in this session; choose one of: {', '.join(model_names())}.")
+    if (run := run_history().find(name)) is not None and run.bundle is not None:
+        return run.bundle
+    raise ValueError(f"no model named {name!r} in this session (a run is dropped when newer runs need the room); "
+                     f"choose one of: {', '.join(model_names())}.")
 
 
 @st.cache_resource(show_spinner="Computing the hidden states of the test reviews to search (once per model)…",
@@ -225,24 +262,35 @@ def state_index(model_name: str) -> unit_search.StateIndex:
 
 
 def bundle_at_epoch(bundle: Bundle, epoch: int) -> Bundle:
-    """The user's model as it was after `epoch`, rebuilt once per session and epoch."""
-    cache = st.session_state.setdefault("epoch_bundles", {})
-    key = (id(bundle), epoch)
+    """A kept run's model as it was after `epoch`. The last epoch of a run that ran to its end is the run's own model
+    (named by its test accuracy); others are rebuilt from the snapshot, the last EPOCH_MODELS_KEPT kept per session
+    and keyed by the run, not by an object id that Python may reuse."""
+    run = next((run for run in my_runs() if run.bundle is bundle), None)
+    if run is None:
+        raise ValueError("epochs can be shown only for a model trained in this session.")
+    if epoch == len(bundle.snapshots) and not bundle.metrics.get("stopped_early"):
+        return bundle
+    cache: OrderedDict = st.session_state.setdefault("epoch_bundles", OrderedDict())
+    key = (run.version, epoch)
     if key not in cache:
         cache[key] = bundle.at_epoch(epoch)
+        while len(cache) > EPOCH_MODELS_KEPT:
+            cache.popitem(last=False)
+    cache.move_to_end(key)
     return cache[key]
 
 
 def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
-    """inspect.inspect, remembered for the last few (model, text) pairs of this session so reruns are instant."""
+    """inspect.inspect, remembered for the last few (model, text) pairs of this session so reruns are instant. Each
+    entry remembers its model weakly: an id reused by a newer model never returns the old model's inspection."""
     memo: OrderedDict = st.session_state.setdefault("inspections", OrderedDict())
     key = (id(bundle), text)
-    if key not in memo:
-        memo[key] = inspect.inspect(bundle, text)
+    if key not in memo or memo[key][0]() is not bundle:
+        memo[key] = (weakref.ref(bundle), inspect.inspect(bundle, text))
         while len(memo) > 8:
             memo.popitem(last=False)
     memo.move_to_end(key)
-    return memo[key]
+    return memo[key][1]
 
 
 def restore_view(spec: dict[str, state.UrlParam]) -> None:

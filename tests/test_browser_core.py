@@ -94,20 +94,20 @@ def test_a_tiny_training_then_inspecting_my_model_in_the_same_session(app_url, p
         field.press("Tab")
     started = time.perf_counter()
     page.get_by_role("button", name="Start training").click()
-    page.get_by_text("Test accuracy", exact=True).wait_for(timeout=120_000)
+    page.get_by_text("Test accuracy on 60 test reviews", exact=True).wait_for(timeout=120_000)
     print(f"\ntiny training: results shown {time.perf_counter() - started:.1f} s after Start")
     wait_for_script(page)
     epochs = page.locator('[data-testid="stMetric"]').filter(has_text="Epochs completed")
     expect(epochs.locator('[data-testid="stMetricValue"]')).to_have_text("1")
     expect(page.locator(CHART)).to_have_count(2, timeout=30_000)  # curves and confusion matrix
-    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1, timeout=30_000)  # the model summary
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(2, timeout=30_000)  # summary, table of runs
     assert not page.locator('[data-testid="stException"]').count()
     screenshot(page, "/tmp/shot_train.png")
 
     # The sidebar link keeps this browser session (a new URL load would start a new one, without the model).
     page.locator('[data-testid="stSidebarNav"] a', has_text="Inspect the gates").click()
     wait_for_script(page)
-    page.get_by_text("my trained model", exact=True).click()
+    page.get_by_text(re.compile(r"^run 1: fast, 32 units, [0-9.]+% test accuracy$")).click()
     wait_for_script(page)
     fast = preset("fast")
     page.get_by_text(f"{fast.model.units} LSTM units, MaxLen {fast.text.maxlen}, vocabulary 2,000 words").wait_for()

@@ -106,10 +106,12 @@ def test_missing_model_folder_or_review_file_exits_2_naming_it(bundle_folder, tm
     assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
 
 
-def test_summary_of_the_seed_preset(capsys):
-    assert main(["summary", "--preset", "seed"]) == 0
+@pytest.mark.parametrize("name", ["course", "seed"])  # "seed" is the course preset's old name, still accepted
+def test_summary_of_the_course_preset(capsys, name):
+    assert main(["summary", "--preset", name]) == 0
     out = capsys.readouterr().out
     assert all(count in out for count in ("1,280,000", "131,584", "129"))
+    assert "course_sentiment" in out
 
 
 def test_train_writes_the_four_bundle_files(tmp_path, capsys):

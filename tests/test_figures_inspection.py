@@ -16,7 +16,7 @@ MODELS = Path(__file__).resolve().parents[1] / "assets" / "models"
 
 @pytest.fixture(scope="module")
 def course_model() -> models.Bundle:
-    return models.load_bundle(MODELS / "seed")  # 128 units: the worst case for per-unit copies
+    return models.load_bundle(MODELS / "course")  # 128 units: the worst case for per-unit copies
 
 
 def all_figures(bundle: models.Bundle, review: str) -> dict:

@@ -164,18 +164,8 @@ def test_saturation_caption_is_computed_from_the_gate_values(bundle):
     assert expected in caption
 
 
-def test_accuracy_text_names_test_and_validation_accuracy():
-    assert inspect.accuracy_text({"test_accuracy": 0.8712}) == "test accuracy 87.1%"
-    snapshot = inspect.accuracy_text({"epoch": 1, "val_accuracy": 0.75}, 1, {"test_accuracy": 0.8})
-    assert snapshot == "validation accuracy after epoch 1: 75.0% (test accuracy of the final model: 80.0%)"
-
-
-# ------------------------------------------------------------------------------------------- pretrained bundle
-
-
-@pytest.fixture(scope="module", params=["fast", "seed"])
 def pretrained(request):
-    """The committed pretrained bundles: the app's default (fast) and the course's model (seed)."""
+    """The committed pretrained bundles: the app's default (fast) and the course's model (course)."""
     return models.load_bundle(MODELS / request.param)
 
 

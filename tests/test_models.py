@@ -28,8 +28,8 @@ def _predict(bundle, reviews=REVIEWS):
     return np.asarray(bundle.model(rows, training=False))[:, 0]
 
 
-def test_seed_preset_has_the_course_parameter_counts():
-    model = models.build_classifier(preset("seed"))
+def test_course_preset_has_the_course_parameter_counts():
+    model = models.build_classifier(preset("course"))
     rows = models.summary_rows(model)
     assert [row["Param #"] for row in rows] == [1_280_000, 131_584, 129]
     assert [row["Layer (type)"] for row in rows] == ["embedding (Embedding)", "lstm (LSTM)", "dense (Dense)"]
@@ -137,3 +137,21 @@ def test_with_changes_copies_and_keeps_the_rest():
     assert RunConfig.from_dict(changed.to_dict()) == changed
     with pytest.raises(ValueError, match="preset"):
         preset("huge")
+
+
+@pytest.mark.parametrize("name", ["course", "fast"])
+def test_the_keras_code_shown_builds_the_same_model(name):
+    """The Train page shows models.keras_code(config) beside the summary: run as written, it gives the same layers
+    and parameter counts as the model the app trains."""
+    config = preset(name)
+    rows = np.random.default_rng(0).integers(1, 50, size=(4, 7)).tolist()
+    namespace = {"x_train": rows, "y_train": np.array([0, 1, 0, 1])}
+    code = models.keras_code(config)
+    fit = f"model.fit(x_train, y_train, batch_size={config.train.batch_size}, epochs={config.train.epochs})"
+    assert code.rstrip().endswith(fit)
+    exec(code.replace(fit, ""), namespace)  # noqa: S102 - our own generated code, all but the (slow) fit
+    written, trained = namespace["model"], models.build_classifier(config)
+    assert namespace["x_train"].shape == (4, config.text.maxlen)
+    assert [type(layer).__name__ for layer in written.layers] == [type(layer).__name__ for layer in trained.layers]
+    assert [layer.count_params() for layer in written.layers] == [row["Param #"] for row in models.summary_rows(trained)]
+    assert written.loss == "binary_crossentropy" and "Embedding(input_dim=10000, output_dim=" in code

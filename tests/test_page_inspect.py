@@ -431,37 +431,3 @@ def test_activations_can_be_downloaded_as_csv_and_json():
     at = open_inspect("A good film.")
     buttons = {button.proto.label: button for button in at.get("download_button")}
     assert set(buttons) == {"Activations (CSV)", "Activations (JSON)"}
-
-
-def _my_trained_job():
-    """A finished job of this session holding a tiny LSTM with two epoch snapshots, as the Train page leaves it."""
-    from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
-    from rnn_demo.jobs import Job, JobStatus, TrainingSlots
-
-    config = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12),
-                       model=ModelConfig(embedding_dim=4, units=5), train=TrainConfig(seed=3))
-    vocab = text.Vocabulary.build([text.tokenize("a good film , a bad plot , the end was great")], 12)
-    model = models.build_classifier(config)
-    rng = np.random.default_rng(1)
-    snapshots = [[rng.normal(0, 0.4, w.shape).astype("float32") for w in model.get_weights()] for _ in range(2)]
-    model.set_weights(snapshots[-1])
-    metrics = {"test_accuracy": 0.625,
-               "history": [{"epoch": 1, "val_accuracy": 0.5}, {"epoch": 2, "val_accuracy": 0.6}]}
-    job = Job(lambda on_event, should_stop: None, TrainingSlots(1), status=JobStatus.DONE)
-    job.result = models.Bundle(config, vocab, model, metrics, snapshots)
-    return job
-
-
-def test_my_model_shows_the_same_test_accuracy_as_home_and_a_snapshot_says_validation_after_epoch_k():
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["jobs"] = {"training_job": _my_trained_job()}
-    at.run()
-    assert any("test accuracy 62.5%" in success.value for success in at.success)  # Home
-    at.switch_page("pages/inspect_gates.py").run()
-    at.radio(key="inspect_model").set_value("my trained model").run()
-    assert not at.exception
-    (caption,) = [caption.value for caption in at.caption if "LSTM units" in caption.value]
-    assert caption == "5 LSTM units, MaxLen 12, vocabulary 16 words, test accuracy 62.5%"
-    at.slider(key="inspect_epoch").set_value(1).run()
-    (caption,) = [caption.value for caption in at.caption if "LSTM units" in caption.value]
-    assert caption.endswith("validation accuracy after epoch 1: 50.0% (test accuracy of the final model: 62.5%)")

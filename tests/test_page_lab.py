@@ -14,7 +14,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_demo import inspect, models, probes, text
+from rnn_demo import inspect, models, probes, runs, text
+from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,7 +33,7 @@ def fast() -> models.Bundle:
 
 @pytest.fixture(scope="module")
 def seed() -> models.Bundle:
-    return models.load_bundle(models.PRETRAINED_MODELS / "seed")
+    return models.load_bundle(models.PRETRAINED_MODELS / "course")
 
 
 def review_key(default: str = COURSE_EXAMPLE) -> str:
@@ -210,14 +211,17 @@ def test_my_own_model_gets_its_own_search_index_and_probe_columns():
     model = models.build_classifier(config)
     rng = np.random.default_rng(0)
     model.set_weights([rng.normal(0, 0.5, w.shape).astype("float32") for w in model.get_weights()])
-    mine = models.Bundle(config, text.Vocabulary(tuple(words)), model)
+    mine = models.Bundle(config, text.Vocabulary(tuple(words)), model, {"test_accuracy": 0.5, "test_reviews": 10})
+    job = Job(lambda on_event, should_stop: mine, TrainingSlots(1), status=JobStatus.DONE, result=mine)
+    history = runs.RunHistory(runs.MAX_RUNS, 250 * runs.MB)
+    label = history.add(config, job).label  # what the Train page leaves in the session
 
     at = AppTest.from_file(APP, default_timeout=180)
-    at.session_state["jobs"] = {"training_job": SimpleNamespace(result=mine, finished=True)}
-    at.session_state["lab_model"] = "my trained model"
-    at.session_state["lab_probe_models"] = ["my trained model"]
+    at.session_state["run_history"] = history
+    at.session_state["lab_model"] = label
+    at.session_state["lab_probe_models"] = [label]
     at.switch_page("pages/lab.py").run()
-    assert not at.exception and at.selectbox(key="lab_model").value == "my trained model"
+    assert not at.exception and at.selectbox(key="lab_model").value == label
     (caption,) = captions(at, "Units ")
     assert "Searched 400 test reviews" in caption
     stored_bundle, index = at.session_state["lab_state_index"]
@@ -228,15 +232,16 @@ def test_my_own_model_gets_its_own_search_index_and_probe_columns():
     at.switch_page("pages/lab_probes.py").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert [column for column in table.columns if column.startswith("P(")] == ["P(positive): my model"]
+    column = f"P(positive): {label.split(':')[0]}"
+    assert [column for column in table.columns if column.startswith("P(")] == [column]
     for row, probe in zip(table.to_dict("records"), probes.FIXED_PROBES):
-        assert row["P(positive): my model"] == pytest.approx(inspect.inspect(mine, probe.text).prediction,
+        assert row[column] == pytest.approx(inspect.inspect(mine, probe.text).prediction,
                                                              abs=5e-4 + 1e-6)
 
 
 def test_the_labs_choices_survive_a_visit_to_another_page():
     at = open_lab(REVIEW)
-    at.selectbox(key="lab_model").set_value("pretrained course model (seed preset, 128 units)").run()
+    at.selectbox(key="lab_model").set_value("pretrained course model (course preset, 128 units)").run()
     at.radio(key="lab_occlusion_by").set_value("sentence").run()
     at.radio(key="lab_whatif_kind").set_value("zero a unit").run()
     at.number_input(key="lab_whatif_unit_128").set_value(100).run()
@@ -244,7 +249,7 @@ def test_the_labs_choices_survive_a_visit_to_another_page():
     at.switch_page("pages/lab.py").run()
     assert not at.exception
     assert at.text_area(key=review_key()).value == REVIEW
-    assert at.selectbox(key="lab_model").value == "pretrained course model (seed preset, 128 units)"
+    assert at.selectbox(key="lab_model").value == "pretrained course model (course preset, 128 units)"
     assert at.radio(key="lab_occlusion_by").value == "sentence"
     assert at.number_input(key="lab_whatif_unit_128").value == 100
     assert captions(at, "Unit 100 zeroed") and not at.warning

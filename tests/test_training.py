@@ -130,3 +130,27 @@ def test_stop_flag_ends_training_promptly_and_keeps_a_usable_model(encoded):
 def test_training_refuses_a_vocabulary_the_data_cannot_fill(tokenized):
     with pytest.raises(ValueError, match="vocab_size"):
         training.train(CONFIG.with_changes(vocab_size=150_000), tokenized)
+
+
+def test_a_kept_model_holds_weights_only_and_names_its_accuracy(run):
+    bundle, _ = run
+    assert not bundle.model.compiled  # no optimizer: Adam's moments (2x the weights) are not kept with the run
+    metrics = bundle.metrics
+    assert metrics["validation_reviews"] == 60
+    assert bundle.accuracy_text() == f"test accuracy {metrics['test_accuracy']:.1%} on 60 test reviews"
+    first = bundle.metrics["history"][0]["val_accuracy"]
+    assert bundle.at_epoch(1).accuracy_text() == f"validation accuracy after epoch 1: {first:.1%} on 60 validation reviews"
+
+
+def test_tokenized_reviews_give_the_same_splits_and_tokenise_each_review_once(tokenized):
+    reviews = training.TokenizedReviews(data.load_bundled())
+    assert reviews.tokenized_count == 0  # nothing is tokenised before a split asks for it
+    small = reviews.splits(seed=CONFIG.train.seed, subset=600)
+    assert small.train == tokenized.train and small.test == tokenized.test
+    assert (small.validation_labels == tokenized.validation_labels).all()
+    assert reviews.tokenized_count == 600
+    larger = reviews.splits(seed=CONFIG.train.seed, subset=800)
+    assert reviews.tokenized_count == 800  # a larger subset of the same seed holds the smaller one: 200 more
+    shared = {id(tokens) for tokens in small.train + small.validation + small.test}
+    in_both = [tokens for tokens in larger.train + larger.validation + larger.test if id(tokens) in shared]
+    assert len(in_both) == 600  # the same token lists, not copies
