@@ -8,6 +8,7 @@ language model, which reads the words in order. Pure Python + numpy + Keras; no 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -171,3 +172,22 @@ def swap_sentences(pair: tuple[int, int]) -> tuple[str, str]:
     """The course's sentence about a city pair, and the same sentence with the two cities swapped."""
     a, b = pair
     return sentence(0, a, b, ending=0), sentence(0, b, a, ending=0)
+
+
+_PLACE_NAMES = re.compile(r"\b(" + "|".join(name for place in PLACES for name in place[:2]) + r")\b", re.IGNORECASE)
+
+
+def swap_places(text: str) -> str:
+    """The sentence with its first two different places (cities or countries of PLACES) swapped; ValueError if it
+    does not name two."""
+    found: list[re.Match] = []
+    for match in _PLACE_NAMES.finditer(text):
+        if not found or match.group(0).lower() != found[0].group(0).lower():
+            found.append(match)
+        if len(found) == 2:
+            break
+    if len(found) < 2:
+        raise ValueError("To swap, the sentence must name two different places from the list, e.g. Paris and Tokyo.")
+    first, second = found
+    return (text[:first.start()] + second.group(0) + text[first.end():second.start()] + first.group(0)
+            + text[second.end():])

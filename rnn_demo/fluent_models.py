@@ -5,7 +5,7 @@ Dense softmax over the vocabulary at every step). Both predict the next word of 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import keras
@@ -47,6 +47,7 @@ class NextWordModel:
     corpus: Corpus
     train_seconds: float  # wall-clock seconds in `fit`
     stopped: bool = False  # True when training was stopped early
+    held_out: "SwapResult | None" = None  # its answers on the held-out city pairs, both orders
 
     def probabilities(self, text: str) -> np.ndarray:
         """P(next word) over the vocabulary (vocabulary.size,) for a typed sentence; ValueError on bad input."""
@@ -120,7 +121,8 @@ def train(kind: str, on_event: Callable[[Progress], None] = lambda event: None,
         epochs, batch_size = settings.lstm_epochs, settings.batch_size
     seconds, stopped = _fit(model, x, y, weights, epochs=epochs, batch_size=batch_size, seed=settings.seed,
                             on_event=on_event, should_stop=should_stop)
-    return NextWordModel(kind, model, corpus, seconds, stopped)
+    trained = NextWordModel(kind, model, corpus, seconds, stopped)
+    return replace(trained, held_out=swap_test(trained))
 
 
 @dataclass(frozen=True)

@@ -34,10 +34,12 @@ def _short(label: str, limit: int = 12) -> str:
     return safe(label)
 
 
-def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: int = 12, title: str = "") -> go.Figure:
+def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: int = 12, title: str = "",
+                     highlight: int | None = None) -> go.Figure:
     """One column per time step: X_t -> S_t -> Y_t, with S_{t-1} -> S_t between columns. Boxes of steps that take no
     input or give no output are greyed. More than `max_steps` steps are cut with an ellipsis. With
-    `recurrent=False` the single middle box is a plain hidden layer (no state, no W_s)."""
+    `recurrent=False` the single middle box is a plain hidden layer (no state, no W_s). Step `highlight` (0-based),
+    if given, stands on a shaded band."""
     if not steps:
         raise ValueError("the diagram needs at least one step.")
     if not recurrent and len(steps) != 1:
@@ -52,6 +54,9 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
             notes.append(dict(x=x, y=ROW_Y["state"], text="…", showarrow=False, font=dict(size=28)))
             continue
         step, name = steps[t], (lambda letter: f"{letter}<sub>{t + 1}</sub>" if recurrent else letter)
+        if t == highlight:
+            shapes.append(dict(type="rect", x0=x - GAP / 2, x1=x + GAP / 2, y0=-0.85, y1=3.15, layer="below",
+                               fillcolor="#fde7f3", line=dict(color="#CC79A7", width=3)))
         boxes = (("input", step.has_input, name("X"), step.input_label),
                  ("state", True, name("S") if recurrent else "hidden", ""),
                  ("output", step.has_output, name("Y"), step.output_label))
