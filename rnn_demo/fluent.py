@@ -8,6 +8,7 @@ language model, which reads the words in order. Pure Python + numpy + Keras; no 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from itertools import combinations
@@ -73,6 +74,7 @@ class Corpus:
     vocabulary: Vocabulary  # every word of both splits; ids 0 = padding, 1 = unknown
 
 
+@functools.lru_cache(maxsize=4)  # a corpus is immutable; every page run and training shares it
 def make_corpus(seed: int = 0, train_sentences: int = 3000, held_out_share: float = 0.2,
                 country_share: float = 0.0) -> Corpus:
     """A seeded corpus: `train_sentences` random sentences about city pairs outside the held-out ones, and 4
