@@ -6,7 +6,7 @@ import streamlit as st
 
 from rnn_demo import simple_rnn_lesson as lesson_task
 from rnn_demo import ui
-from rnn_demo.figures.rnn_cell import step_figure, step_latex, weights_figure
+from rnn_demo.figures.rnn_cell import input_weights_figure, recurrent_weights_figure, step_figure, step_latex
 from rnn_demo.figures.setups import unrolled_diagram
 from rnn_demo.jobs import JobStatus
 from rnn_demo.tasks.common import Step
@@ -50,22 +50,26 @@ i = t - 1  # arrays count from 0
 steps = [Step(True, True, token, f"{y:.0%} pos.") for token, y in zip(tokens, unrolled.Y)]
 st.plotly_chart(unrolled_diagram(steps, highlight=i), key="rnn_cell_diagram", config={"displayModeBar": False})
 w = unrolled.weights
-state_formula, output_formula = step_latex(t, unrolled.input_part[i], unrolled.state_part[i], w["b"], unrolled.S[i],
-                                           w["W_y"], w["b_y"], float(unrolled.Y[i]))
+state_formula, output_formula = step_latex(t, unrolled.input_part[i], unrolled.state_part[i], w["b"],
+                                           unrolled.pre_activation[i], unrolled.S[i], w["W_y"], w["b_y"],
+                                           float(unrolled.Y[i]))
+bound = max(1.0, *(float(np.abs(w[name]).max()) for name in ("W_x", "W_s", "b", "W_y")))  # one colour range
+
 st.latex(state_formula)
 st.latex(output_formula)
-
-left, right = st.columns([3, 2])
+left, right = st.columns([2, 3])
 with left:
-    st.markdown(f"**Weights.** X_{t} is the one-hot vector of *{tokens[i]}*, so X_{t}·W_x is the framed row of W_x.")
-    st.plotly_chart(weights_figure(lesson_task.WORDS, unrolled.X[i], w["W_x"], w["W_s"], w["b"], w["W_y"],
-                                   lesson_task.WORDS.index(tokens[i])), key="rnn_cell_weights",
-                    config={"displayModeBar": False})
+    st.markdown(f"**X_{t}** is the one-hot vector of *{tokens[i]}*, so **X_{t}·W_x** is the framed row of W_x.")
+    st.plotly_chart(input_weights_figure(lesson_task.WORDS, unrolled.X[i], w["W_x"],
+                                         lesson_task.WORDS.index(tokens[i]), bound),
+                    key="rnn_cell_weights", config={"displayModeBar": False})
 with right:
-    st.markdown(f"**Step {t}: the sum that makes S_{t}** (S_{t - 1} = "
-                f"[{', '.join(f'{v:.2f}' for v in unrolled.S_prev[i])}])")
+    st.markdown(f"**Step {t}: the sum that makes S_{t}**, from S_{t - 1} = "
+                f"[{', '.join(f'{v:.2f}' for v in unrolled.S_prev[i])}]")
     st.plotly_chart(step_figure(unrolled.input_part[i], unrolled.state_part[i], w["b"], unrolled.pre_activation[i],
                                 unrolled.S[i]), key="rnn_cell_step", config={"displayModeBar": False})
+    st.plotly_chart(recurrent_weights_figure(w["W_s"], w["b"], w["W_y"], bound), key="rnn_cell_recurrent",
+                    config={"displayModeBar": False})
 
 change = unrolled.S[i] - unrolled.S_prev[i]
 unit = int(np.argmax(np.abs(change)))
