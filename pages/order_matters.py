@@ -62,6 +62,8 @@ def trained(key):
     job = ui.session_job(key)
     if job is not None and job.status is JobStatus.FAILED:
         st.error(job.error)
+    elif job is not None and job.status is JobStatus.CANCELLED:
+        st.info(f"The {job.name} was cancelled before it started: press **Train both models** again.")
     return job.result if job is not None and job.finished and job.result is not None else None
 
 
@@ -79,8 +81,8 @@ def swap_cities() -> None:
         st.session_state["order_swap_error"] = str(error)
 
 
-st.text_area("Sentence (edit it; the models guess the word after it)", fluent.COURSE_SENTENCE, key=TEXT_KEY,
-             max_chars=5000, height=80)
+st.session_state.setdefault(TEXT_KEY, fluent.COURSE_SENTENCE)  # set here, not as the widget's default: Swap edits it
+st.text_area("Sentence (edit it; the models guess the word after it)", key=TEXT_KEY, max_chars=5000, height=80)
 st.button("Swap the two cities", key="order_swap", on_click=swap_cities, icon=":material/swap_horiz:")
 if message := st.session_state.pop("order_swap_error", None):
     st.warning(message)
@@ -89,7 +91,8 @@ try:
     read = fluent.read_sentence(text, vocabulary)
 except ValueError as error:
     ui.show_error_and_stop(str(error))
-rankings = {kind: fluent.top_words(model.probabilities(text), model.corpus.vocabulary) for kind, model in models.items()}
+rankings = {kind: fluent.top_words(model.probabilities(text), model.corpus.vocabulary)
+            for kind, model in models.items()}
 names = [f"{kind} (trained {models[kind].train_seconds:.1f} s{', stopped early' if models[kind].stopped else ''})"
          for kind in rankings]
 st.plotly_chart(top_words_figure(list(rankings.values()), names), key="order_top5",
@@ -113,6 +116,7 @@ st.markdown(
 places = [city for city, _, _ in fluent.PLACES]
 st.dataframe(pd.DataFrame({
     "born in": [places[a] for a, b in lstm_result.pairs], "grew up in": [places[b] for a, b in lstm_result.pairs],
-    "LSTM": [answer[0] for answer in lstm_result.answers], "LSTM, swapped": [answer[1] for answer in lstm_result.answers],
+    "LSTM": [answer[0] for answer in lstm_result.answers],
+    "LSTM, swapped": [answer[1] for answer in lstm_result.answers],
     "bag of words": [answer[0] for answer in bow_result.answers],
     "bag of words, swapped": [answer[1] for answer in bow_result.answers]}), hide_index=True, key="order_held_out")

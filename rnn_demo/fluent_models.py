@@ -55,11 +55,15 @@ class NextWordModel:
         return self.probabilities_of_ids(ids)
 
     def probabilities_of_ids(self, ids: np.ndarray) -> np.ndarray:
+        return self.probabilities_of_rows(np.asarray(ids, dtype=np.int32)[None])[0]
+
+    def probabilities_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """P(next word) (n, vocab) for n sentences of equal length, ids (n, time), in one model call."""
         if self.kind == BAG_OF_WORDS:
-            x = bag_of_words(ids, self.corpus.vocabulary.size)[None]  # (1, vocab)
-            return np.asarray(self.model(x, training=False), dtype=np.float64)[0]
-        x = np.asarray(ids, dtype=np.int32)[None]  # (1, time): no padding, the LSTM reads exactly the typed words
-        return np.asarray(self.model(x, training=False), dtype=np.float64)[0, -1]
+            x = np.stack([bag_of_words(ids, self.corpus.vocabulary.size) for ids in rows])  # (n, vocab)
+            return np.asarray(self.model(x, training=False), dtype=np.float64)
+        # No padding: the LSTM reads exactly the typed words, and the last step's output is the next word's.
+        return np.asarray(self.model(np.asarray(rows, dtype=np.int32), training=False), dtype=np.float64)[:, -1]
 
 
 def build_bow_model(vocabulary_size: int, units: int, learning_rate: float, seed: int) -> keras.Model:
@@ -80,7 +84,8 @@ def build_lstm_model(vocabulary_size: int, embedding_dim: int, units: int, learn
     words = keras.Input((None,), dtype="int32", name="word_ids")  # (batch, time)
     vectors = layers.Embedding(vocabulary_size, embedding_dim, name="embedding",
                                embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed=seed))(words)
-    states = layers.LSTM(units, return_sequences=True, name="lstm", **init(recurrent=True))(vectors)  # (batch, time, units)
+    # (batch, time, units): the LSTM's state after every word, so every position predicts its next word
+    states = layers.LSTM(units, return_sequences=True, name="lstm", **init(recurrent=True))(vectors)
     next_word = layers.Dense(vocabulary_size, activation="softmax", name="next_word", **init())(states)
     model = keras.Model(words, next_word, name="lstm_language_model")
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="sparse_categorical_crossentropy")
@@ -102,7 +107,8 @@ def _fit(model: keras.Model, x, y, weights, *, epochs: int, batch_size: int, see
 
 
 def train(kind: str, on_event: Callable[[Progress], None] = lambda event: None,
-          should_stop: Callable[[], bool] = lambda: False, settings: FluentSettings = FluentSettings()) -> NextWordModel:
+          should_stop: Callable[[], bool] = lambda: False,
+          settings: FluentSettings = FluentSettings()) -> NextWordModel:
     """Make the corpus and train the `kind` model on it (the job's work: on_event gets progress, should_stop ends
     training early and the partial model is returned)."""
     if kind not in (BAG_OF_WORDS, LSTM):
@@ -137,11 +143,15 @@ class SwapResult:
 
 def swap_test(model: NextWordModel) -> SwapResult:
     """Ask `model` about every held-out pair: "born in A, grew up in B" and "born in B, grew up in A"."""
-    vocabulary, answers = model.corpus.vocabulary, []
-    for pair in model.corpus.held_out_pairs:
-        texts = swap_sentences(pair)
-        answers.append(tuple(vocabulary.token_of(int(np.argmax(model.probabilities(text)))) for text in texts))
-    pairs = model.corpus.held_out_pairs
+    vocabulary, pairs = model.corpus.vocabulary, model.corpus.held_out_pairs
+    texts = [text for pair in pairs for text in swap_sentences(pair)]  # original, swapped, original, ...
+    rows = [read_sentence(text, vocabulary).ids for text in texts]
+    if len({len(row) for row in rows}) == 1:  # one-word city names: one batched call (eager calls are slow)
+        best = np.argmax(model.probabilities_of_rows(np.stack(rows)), axis=1)
+    else:
+        best = [int(np.argmax(model.probabilities_of_ids(row))) for row in rows]
+    words = [vocabulary.token_of(int(i)) for i in best]
+    answers = list(zip(words[0::2], words[1::2]))
     follows = [first == LANGUAGES[b] and second == LANGUAGES[a] for (a, b), (first, second) in zip(pairs, answers)]
     changed = [first != second for first, second in answers]
     return SwapResult(pairs, tuple(answers), float(np.mean(follows)), float(np.mean(changed)))

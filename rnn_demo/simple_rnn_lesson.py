@@ -93,7 +93,8 @@ def build_model(units: int, learning_rate: float, seed: int) -> keras.Model:
     """One-hot words (time, words) -> SimpleRNN (every step) -> Dense(1, sigmoid): Y_t = P(positive) after word t."""
     init = initializers(seed)
     words = keras.Input((None, len(WORDS)), name="X")  # (batch, time, words)
-    states = layers.SimpleRNN(units, return_sequences=True, name="rnn", **init(recurrent=True))(words)  # (batch, time, units)
+    # (batch, time, units): S_t after every word, so the page can read Y_t at every step
+    states = layers.SimpleRNN(units, return_sequences=True, name="rnn", **init(recurrent=True))(words)
     outputs = layers.Dense(1, activation="sigmoid", name="output", **init())(states)  # (batch, time, 1)
     model = keras.Model(words, [states, outputs], name="simple_rnn_sentiment")
     # Only the output after the last word is trained (its sample weight is 1; the others and the padding have 0).

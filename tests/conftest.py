@@ -102,3 +102,15 @@ def plotly_array(value):
             array = array.reshape([int(size) for size in str(value["shape"]).split(",")])
         return array
     return np.asarray(value)
+
+
+def rerun_until(at, condition, timeout: float = 90.0) -> None:
+    """Re-run an AppTest page every half second (as the live fragment does in a browser) until `condition(at)`."""
+    deadline = time.monotonic() + timeout
+    while not condition(at):
+        assert not at.exception
+        if time.monotonic() > deadline:
+            pytest.fail(f"the page did not reach the expected state within {timeout:.0f} s")
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception

@@ -38,7 +38,8 @@ def test_train_then_type_a_sentence_and_read_the_top_five(app_url, page):
     box.press("Control+Enter")
     wait_for_script(page)
     page.wait_for_function(f"""() => [...document.querySelectorAll('{CHART}')].some(c =>
-        c.textContent.includes('P(next word)') && c.querySelectorAll('.yaxislayer-above g[class$="tick"] text').length >= 10)""")
+        c.textContent.includes('P(next word)')
+        && c.querySelectorAll('.yaxislayer-above g[class$="tick"] text').length >= 10)""")
     bow, lstm = bar_words(page)
     assert len(bow) == len(lstm) == 5
     assert lstm[0] == "korean"  # the language of where she grew up

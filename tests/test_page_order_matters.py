@@ -4,14 +4,13 @@ models' own probabilities; swapping the cities leaves the bag-of-words bars unch
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import plotly_array
+from conftest import plotly_array, rerun_until
 from rnn_demo import fluent
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -22,17 +21,6 @@ def chart(at: AppTest, key: str) -> list[dict]:
     (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
     return [{name: plotly_array(value) if name in ("x", "y", "z", "customdata") else value
              for name, value in trace.items()} for trace in json.loads(found.proto.spec)["data"]]
-
-
-def rerun_until(at: AppTest, condition, timeout: float = 240.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition(at):
-        assert not at.exception
-        if time.monotonic() > deadline:
-            pytest.fail(f"the page did not reach the expected state within {timeout:.0f} s")
-        time.sleep(0.5)
-        at.run()
-    assert not at.exception
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +51,8 @@ def bars(at: AppTest) -> list[tuple[list[str], list[float]]]:
 
 def test_after_training_the_top_five_are_the_models_own(at):
     at.button(key="order_train").click().run()
-    rerun_until(at, lambda app: any(c.proto.id.endswith("-order_top5") for c in app.get("plotly_chart")))
+    rerun_until(at, lambda app: any(c.proto.id.endswith("-order_top5") for c in app.get("plotly_chart")),
+                timeout=300)
     jobs = at.session_state["jobs"]
     models = [jobs["order_bow"].result, jobs["order_lstm"].result]
     text = at.text_area(key="order_sentence").value

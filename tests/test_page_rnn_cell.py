@@ -4,14 +4,13 @@ numpy replay (which equals Keras) at the chosen step; bad sentences get messages
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import plotly_array
+from conftest import plotly_array, rerun_until
 from rnn_demo.simple_rnn_lesson import unroll
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -36,11 +35,7 @@ def at() -> AppTest:
     assert not app.exception
     assert any("Press **Train the small RNN**" in info.value for info in app.info)
     app.button(key="rnn_cell_train").click().run()
-    deadline = time.monotonic() + 240
-    while not app.success:
-        assert not app.exception and time.monotonic() < deadline
-        time.sleep(0.5)
-        app.run()
+    rerun_until(app, lambda page: bool(page.success), timeout=300)
     return app
 
 

@@ -4,13 +4,14 @@ Home and Inspect pages of the same session, and only of that session."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from rnn_demo.jobs import JobStatus, ProgressKind
 from streamlit.testing.v1 import AppTest
+
+from conftest import rerun_until
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -36,18 +37,6 @@ def start_training(at: AppTest, **settings) -> None:
             at.slider(key=key) if key.startswith("maxlen") else at.select_slider(key=key))
         widget.set_value(value)
     at.button(key="train_start").click().run()
-    assert not at.exception
-
-
-def rerun_until(at: AppTest, condition, timeout: float = 90.0) -> None:
-    """Re-run the page every half second (as the live fragment does in a browser) until `condition(at)` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition(at):
-        assert not at.exception
-        if time.monotonic() > deadline:
-            pytest.fail(f"the page did not reach the expected state within {timeout:.0f} s")
-        time.sleep(0.5)
-        at.run()
     assert not at.exception
 
 

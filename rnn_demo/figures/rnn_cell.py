@@ -16,8 +16,8 @@ from rnn_demo.figures.common import FONT_SIZE, STATE_SCALE, safe
 def _heatmap(z, x, y, bound: float, show_scale: bool = False) -> go.Heatmap:
     return go.Heatmap(z=z, x=x, y=y, zmin=-bound, zmax=bound, zmid=0, colorscale=STATE_SCALE, xgap=2, ygap=2,
                       texttemplate="%{z:.2f}", textfont=dict(size=FONT_SIZE), showscale=show_scale,
-                      colorbar=dict(title=dict(text="value (brown < 0 < teal)", side="right", font=dict(size=FONT_SIZE)),
-                                    tickfont=dict(size=FONT_SIZE)),
+                      colorbar=dict(title=dict(text="value (brown < 0 < teal)", side="right",
+                                               font=dict(size=FONT_SIZE)), tickfont=dict(size=FONT_SIZE)),
                       hovertemplate="row %{y}, column %{x}: %{z:.4f}<extra></extra>")
 
 
