@@ -51,11 +51,11 @@ if st.button("Train both models", key="order_train", type="primary"):
     for key, kind in MODELS.items():
         ui.start_job(key, lambda on_event, should_stop, kind=kind: fluent_models.train(kind, on_event, should_stop),
                      name=f"{kind} next-word model")
-columns = st.columns(2)
-for column, (key, kind) in zip(columns, MODELS.items()):
-    with column:
-        st.markdown(f"**{kind}**")
-        ui.job_panel(key, "Press **Train both models** (a few seconds each).")
+for column, (key, kind) in zip(st.columns(2), MODELS.items()):
+    if (job := ui.session_job(key)) is None or not job.finished:  # a finished job's panel would be empty
+        with column:
+            st.markdown(f"**{kind}**")
+            ui.job_panel(key, "Press **Train both models** (a few seconds each).")
 
 
 def trained(key):

@@ -28,7 +28,7 @@ def bag_of_words_figure(words: Sequence[str], bags: Sequence[np.ndarray], names:
                         tickfont=dict(size=FONT_SIZE + 2), title=dict(text="word of the vocabulary",
                                                                       font=dict(size=FONT_SIZE)))
     figure.update_yaxes(tickfont=dict(size=FONT_SIZE), autorange="reversed")
-    figure.update_layout(height=170 + 60 * len(z), margin=dict(l=10, r=10, t=10, b=10), font=dict(size=FONT_SIZE))
+    figure.update_layout(height=150 + 45 * len(z), margin=dict(l=10, r=10, t=10, b=10), font=dict(size=FONT_SIZE))
     return figure
 
 
