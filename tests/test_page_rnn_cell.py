@@ -54,6 +54,9 @@ def test_the_formula_and_matrices_show_the_models_numbers(at):
     assert np.allclose(step, np.vstack([u.input_part[3], u.state_part[3], u.weights["b"], u.pre_activation[3], u.S[3]]))
     assert np.allclose(chart(at, "rnn_cell_weights")[1]["z"], u.weights["W_x"])
     assert np.allclose(chart(at, "rnn_cell_recurrent")[0]["z"], u.weights["W_s"])
+    (diagram,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-rnn_cell_diagram")]
+    (band,) = [shape for shape in diagram["layout"]["shapes"] if shape.get("fillcolor") == "#fde7f3"]
+    assert band["x0"] < 3 * 1.5 < band["x1"]  # step 4 (column 3, 1.5 apart) stands on the highlight band
     verdict = "positive" if u.Y[-1] > 0.5 else "negative"
     assert any(f"the model says **{verdict}** (Y_5 = {u.Y[-1]:.3f})" in c.value and "rule says negative" in c.value
                for c in at.caption)

@@ -7,7 +7,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from rnn_demo.figures.common import safe
+from rnn_demo.figures.common import FONT_SIZE, safe
 from rnn_demo.tasks.common import Step
 
 ROW_Y = {"input": 0.0, "state": 1.3, "output": 2.6}  # vertical position of the X_t, S_t and Y_t rows
@@ -69,7 +69,7 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
                               showarrow=False, font=dict(size=15)))
             if used and label:
                 notes.append(dict(x=x, y=y + (-0.5 if row == "input" else 0.5), text=f"<i>{_short(label)}</i>",
-                                  showarrow=False, font=dict(size=12, color="#374151")))
+                                  showarrow=False, font=dict(size=FONT_SIZE, color="#374151")))
             if row != "state":
                 hover["x"].append(x)
                 hover["y"].append(y)
@@ -97,7 +97,7 @@ def _arrow(x0, y0, x1, y1, label: str, vertical: bool, dashed: bool = False) -> 
     lx, ly = ((x0 + 0.22, (y0 + y1) / 2) if vertical else ((x0 + x1) / 2, y0 + 0.2))
     return [dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
                  arrowhead=2, arrowsize=1.2, arrowwidth=1.6, arrowcolor="#9ca3af" if dashed else "#374151"),
-            dict(x=lx, y=ly, text=label, showarrow=False, font=dict(size=12, color="#6b7280"))]
+            dict(x=lx, y=ly, text=label, showarrow=False, font=dict(size=FONT_SIZE, color="#6b7280"))]
 
 
 def forecast_figure(dates: Sequence[str], history: Sequence[float], truth: Sequence[float],
