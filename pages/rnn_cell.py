@@ -36,15 +36,16 @@ lesson = job.result
 st.success(f"Trained in {lesson.train_seconds:.1f} s{' (stopped early)' if lesson.stopped else ''}: right on "
            f"{lesson.accuracy:.0%} of the {lesson.distinct_sentences} different sentences the task can make.")
 
-text = st.text_input("A short sentence from those words", "the movie was not very good", key="rnn_cell_sentence",
-                     max_chars=500)
+text_column, step_column = st.columns([3, 2])
+text = text_column.text_input("A short sentence from those words", "the movie was not very good",
+                              key="rnn_cell_sentence", max_chars=500)
 try:
     tokens = lesson_task.read_sentence(text)
 except ValueError as error:
     ui.show_error_and_stop(str(error))
 unrolled = lesson_task.unroll(lesson, tokens)
 T = len(tokens)
-t = st.slider("Step t", 1, T, T, key="rnn_cell_t") if T > 1 else 1
+t = step_column.slider("Step t", 1, T, T, key="rnn_cell_t") if T > 1 else 1
 i = t - 1  # arrays count from 0
 
 steps = [Step(True, True, token, f"{y:.0%} pos.") for token, y in zip(tokens, unrolled.Y)]
