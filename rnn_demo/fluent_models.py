@@ -32,7 +32,9 @@ class FluentSettings:
     lstm_epochs: int = 8  # passes over the training sentences
     # The answer (the word after "fluent") counts this much more in the LSTM's loss than any other next word: with
     # equal weights the model spends its few seconds on grammar and learns the point only after ~3x more steps.
-    answer_weight: float = 20.0
+    # Measured on held-out pairs after 8 epochs (seeds 0-5): weight 20 learned it for seed 0 only; weight 50 for
+    # seeds 0, 1, 2 (100%), 3 and 4 (87-89%), not for seed 5 (5%). The app trains with seed 0.
+    answer_weight: float = 50.0
     bow_epochs: int = 3  # passes over every prefix of every training sentence
     batch_size: int = 32
     learning_rate: float = 1e-2  # Adam
