@@ -22,6 +22,12 @@ FOUNDATIONS = "Part 1 · Foundations: sequences and the simple RNN"
 LSTM = "Part 2 · The LSTM on IMDb reviews"
 
 LESSONS = (
+    Lesson("pages/order_matters.py", "Why order matters", ":material/format_list_numbered:", "order_matters",
+           FOUNDATIONS, "\"I was born in Paris but I grew up in Tokyo. Therefore, I speak fluent ___\": a bag of words "
+           "cannot tell the two cities apart, an LSTM can. Train both live, swap the cities, compare the top 5."),
+    Lesson("pages/rnn_cell.py", "The RNN cell, step by step", ":material/functions:", "rnn_cell", FOUNDATIONS,
+           "A small SimpleRNN reads your sentence: for each step t see X_t, S_(t-1), W_x, W_s, W_y and b with their "
+           "real numbers, and S_t = tanh(X_t·W_x + S_(t-1)·W_s + b)."),
     Lesson("pages/setups.py", "RNN set-ups", ":material/account_tree:", "setups", FOUNDATIONS,
            "One-to-one, one-to-many, many-to-one and many-to-many: train a small model for each in seconds, then ask "
            "it something."),

@@ -88,3 +88,29 @@ def wait_for_script(page, timeout_ms: int = 120_000) -> None:
         " return app && app.getAttribute('data-test-script-state') === 'notRunning'; }",
         timeout=timeout_ms,
     )
+
+
+def plotly_array(value):
+    """A Plotly JSON array as numpy: either a plain list or a typed array {"dtype", "bdata" (base64), "shape"}."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            array = array.reshape([int(size) for size in str(value["shape"]).split(",")])
+        return array
+    return np.asarray(value)
+
+
+def rerun_until(at, condition, timeout: float = 90.0) -> None:
+    """Re-run an AppTest page every half second (as the live fragment does in a browser) until `condition(at)`."""
+    deadline = time.monotonic() + timeout
+    while not condition(at):
+        assert not at.exception
+        if time.monotonic() > deadline:
+            pytest.fail(f"the page did not reach the expected state within {timeout:.0f} s")
+        time.sleep(0.5)
+        at.run()
+    assert not at.exception

@@ -3,7 +3,6 @@ the running prediction ends at the shown prediction, and odd input (markup, othe
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
@@ -12,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from conftest import plotly_array as decode
 
 from rnn_demo import inspect, models, text, ui
 
@@ -39,16 +40,6 @@ def expected_labels(review: str, vocab: text.Vocabulary) -> list[str]:
     """What the word axis must show: the last MaxLen tokens, HTML-escaped, unknown ones with a trailing '?'."""
     return [html.escape(token, quote=False) + ("?" if vocab.id_of(token) == text.UNKNOWN_ID else "")
             for token in expected_tokens(review)]
-
-
-def decode(value) -> np.ndarray:
-    """A Plotly JSON array: either a plain list or a typed array {"dtype", "bdata" (base64), "shape"}."""
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        if "shape" in value:
-            array = array.reshape([int(size) for size in str(value["shape"]).split(",")])
-        return array
-    return np.asarray(value)
 
 
 def charts(at: AppTest) -> dict[str, dict]:

@@ -17,6 +17,8 @@ from rnn_demo.lessons import LESSONS
 from rnn_demo.models import build_classifier, keras_code
 from streamlit.testing.v1 import AppTest
 
+from conftest import rerun_until
+
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 PRETRAINED_METRICS = json.loads((REPO / "assets" / "models" / "fast" / "metrics.json").read_text(encoding="utf-8"))
@@ -41,18 +43,6 @@ def start_training(at: AppTest, **settings) -> None:
             at.slider(key=key) if key.startswith("maxlen") else at.select_slider(key=key))
         widget.set_value(value)
     at.button(key="train_start").click().run()
-    assert not at.exception
-
-
-def rerun_until(at: AppTest, condition, timeout: float = 90.0) -> None:
-    """Re-run the page every half second (as the live fragment does in a browser) until `condition(at)` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition(at):
-        assert not at.exception
-        if time.monotonic() > deadline:
-            pytest.fail(f"the page did not reach the expected state within {timeout:.0f} s")
-        time.sleep(0.5)
-        at.run()
     assert not at.exception
 
 

@@ -7,7 +7,7 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
-from rnn_demo.figures.common import safe
+from rnn_demo.figures.common import FONT_SIZE, safe
 from rnn_demo.tasks.common import Step
 
 ROW_Y = {"input": 0.0, "state": 1.3, "output": 2.6}  # vertical position of the X_t, S_t and Y_t rows
@@ -34,10 +34,12 @@ def _short(label: str, limit: int = 12) -> str:
     return safe(label)
 
 
-def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: int = 12, title: str = "") -> go.Figure:
+def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: int = 12, title: str = "",
+                     highlight: int | None = None) -> go.Figure:
     """One column per time step: X_t -> S_t -> Y_t, with S_{t-1} -> S_t between columns. Boxes of steps that take no
     input or give no output are greyed. More than `max_steps` steps are cut with an ellipsis. With
-    `recurrent=False` the single middle box is a plain hidden layer (no state, no W_s)."""
+    `recurrent=False` the single middle box is a plain hidden layer (no state, no W_s). Step `highlight` (0-based),
+    if given, stands on a shaded band."""
     if not steps:
         raise ValueError("the diagram needs at least one step.")
     if not recurrent and len(steps) != 1:
@@ -52,6 +54,9 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
             notes.append(dict(x=x, y=ROW_Y["state"], text="…", showarrow=False, font=dict(size=28)))
             continue
         step, name = steps[t], (lambda letter: f"{letter}<sub>{t + 1}</sub>" if recurrent else letter)
+        if t == highlight:
+            shapes.append(dict(type="rect", x0=x - GAP / 2, x1=x + GAP / 2, y0=-0.85, y1=3.15, layer="below",
+                               fillcolor="#fde7f3", line=dict(color="#CC79A7", width=3)))
         boxes = (("input", step.has_input, name("X"), step.input_label),
                  ("state", True, name("S") if recurrent else "hidden", ""),
                  ("output", step.has_output, name("Y"), step.output_label))
@@ -64,7 +69,7 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
                               showarrow=False, font=dict(size=15)))
             if used and label:
                 notes.append(dict(x=x, y=y + (-0.5 if row == "input" else 0.5), text=f"<i>{_short(label)}</i>",
-                                  showarrow=False, font=dict(size=12, color="#374151")))
+                                  showarrow=False, font=dict(size=FONT_SIZE, color="#374151")))
             if row != "state":
                 hover["x"].append(x)
                 hover["y"].append(y)
@@ -92,7 +97,7 @@ def _arrow(x0, y0, x1, y1, label: str, vertical: bool, dashed: bool = False) -> 
     lx, ly = ((x0 + 0.22, (y0 + y1) / 2) if vertical else ((x0 + x1) / 2, y0 + 0.2))
     return [dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
                  arrowhead=2, arrowsize=1.2, arrowwidth=1.6, arrowcolor="#9ca3af" if dashed else "#374151"),
-            dict(x=lx, y=ly, text=label, showarrow=False, font=dict(size=12, color="#6b7280"))]
+            dict(x=lx, y=ly, text=label, showarrow=False, font=dict(size=FONT_SIZE, color="#6b7280"))]
 
 
 def forecast_figure(dates: Sequence[str], history: Sequence[float], truth: Sequence[float],

@@ -1,0 +1,83 @@
+"""The RNN cell, step by step: a tiny SimpleRNN unrolled over a typed sentence with its real weights, in the course's
+notation X_t, S_t, Y_t, W_x, W_s, W_y, b."""
+
+import numpy as np
+import streamlit as st
+
+from rnn_demo import simple_rnn_lesson as lesson_task
+from rnn_demo import ui
+from rnn_demo.figures.rnn_cell import input_weights_figure, recurrent_weights_figure, step_figure, step_latex
+from rnn_demo.figures.setups import unrolled_diagram
+from rnn_demo.jobs import JobStatus
+from rnn_demo.tasks.common import Step
+
+ui.use_app_navigation()
+
+JOB = "rnn_cell_lesson"
+
+st.title("The RNN cell, step by step")
+st.markdown("A simple RNN reads a sentence one word at a time. At step t it mixes the word X_t with its previous "
+            "state S_(t−1) and squashes the sum with tanh; the output Y_t is read from the new state:")
+st.latex(r"S_t = \tanh(X_t W_x + S_{t-1} W_s + b) \qquad Y_t = \sigma(S_t W_y + b_y)")
+
+st.markdown(f"**The task:** {lesson_task.TASK} The network has {lesson_task.LessonSettings().units} units, so S_t "
+            f"is {lesson_task.LessonSettings().units} numbers; each word is a one-hot X_t over "
+            f"{len(lesson_task.WORDS)} words: {', '.join(lesson_task.WORDS)}.")
+if st.button("Train the small RNN", key="rnn_cell_train", type="primary"):
+    ui.start_job(JOB, lambda on_event, should_stop: lesson_task.train(on_event, should_stop), name="small SimpleRNN")
+job = ui.job_panel(JOB, "Press **Train the small RNN** (a few seconds); then type a sentence and step through it.")
+if job is None or not job.finished:
+    st.stop()
+if job.status is JobStatus.FAILED:
+    ui.show_error_and_stop(job.error)
+if job.result is None:
+    ui.show_error_and_stop("Training was cancelled before it started. Press the button again.")
+lesson = job.result
+st.success(f"Trained in {lesson.train_seconds:.1f} s{' (stopped early)' if lesson.stopped else ''}: right on "
+           f"{lesson.accuracy:.0%} of the {lesson.distinct_sentences} different sentences the task can make.")
+
+text_column, step_column = st.columns([3, 2])
+text = text_column.text_input("A short sentence from those words", "the movie was not very good",
+                              key="rnn_cell_sentence", max_chars=500)
+try:
+    tokens = lesson_task.read_sentence(text)
+except ValueError as error:
+    ui.show_error_and_stop(str(error))
+unrolled = lesson_task.unroll(lesson, tokens)
+T = len(tokens)
+t = step_column.slider("Step t", 1, T, T, key="rnn_cell_t") if T > 1 else 1
+i = t - 1  # arrays count from 0
+
+steps = [Step(True, True, token, f"{y:.0%} pos.") for token, y in zip(tokens, unrolled.Y)]
+st.plotly_chart(unrolled_diagram(steps, highlight=i), key="rnn_cell_diagram", config={"displayModeBar": False})
+w = unrolled.weights
+state_formula, output_formula = step_latex(t, unrolled.input_part[i], unrolled.state_part[i], w["b"],
+                                           unrolled.pre_activation[i], unrolled.S[i], w["W_y"], w["b_y"],
+                                           float(unrolled.Y[i]))
+bound = max(1.0, *(float(np.abs(w[name]).max()) for name in ("W_x", "W_s", "b", "W_y")))  # one colour range
+
+st.latex(state_formula)
+st.latex(output_formula)
+left, right = st.columns([2, 3])
+with left:
+    st.markdown(f"**X_{t}** is the one-hot vector of *{tokens[i]}*, so **X_{t}·W_x** is the framed row of W_x.")
+    st.plotly_chart(input_weights_figure(lesson_task.WORDS, unrolled.X[i], w["W_x"],
+                                         lesson_task.WORDS.index(tokens[i]), bound),
+                    key="rnn_cell_weights", config={"displayModeBar": False})
+with right:
+    st.markdown(f"**Step {t}: the sum that makes S_{t}**, from S_{t - 1} = "
+                f"[{', '.join(f'{v:.2f}' for v in unrolled.S_prev[i])}]")
+    st.plotly_chart(step_figure(unrolled.input_part[i], unrolled.state_part[i], w["b"], unrolled.pre_activation[i],
+                                unrolled.S[i]), key="rnn_cell_step", config={"displayModeBar": False})
+    st.plotly_chart(recurrent_weights_figure(w["W_s"], w["b"], w["W_y"], bound), key="rnn_cell_recurrent",
+                    config={"displayModeBar": False})
+
+change = unrolled.S[i] - unrolled.S_prev[i]
+unit = int(np.argmax(np.abs(change)))
+verdict = "positive" if unrolled.Y[-1] > 0.5 else "negative"
+st.caption(f"At step {t} (*{tokens[i]}*) unit {unit + 1} moves most: from {unrolled.S_prev[i][unit]:.2f} to "
+           f"{unrolled.S[i][unit]:.2f}. If the sentence ended here, Y_{t} = P(positive) = {unrolled.Y[i]:.3f}. "
+           f"After the last word the model says **{verdict}** (Y_{T} = {unrolled.Y[-1]:.3f}); the task's rule says "
+           + (("positive" if lesson_task.label_of(tokens) else "negative") + "."
+              if any(token in lesson_task.POSITIVE_WORDS + lesson_task.NEGATIVE_WORDS for token in tokens)
+              else "nothing: the sentence has no adjective."))
