@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rnn_demo import export, ui
+from rnn_demo.state import INSPECT_VIEW
 from rnn_demo.figures import inspection as figures
 from rnn_demo.figures.common import FONT_SIZE, PRESENTER_FONT_SIZE
 from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, compare, order_units,
@@ -12,8 +13,9 @@ ui.use_app_navigation()
 ORDERS = {"index": "unit number", "variance": "most active first",
           "correlation": "rising with the running prediction first"}
 
+ui.restore_view(INSPECT_VIEW)  # a shared link (?present=1&review=...) sets the widgets on the first visit
 # Lecture (presenter) mode: larger text, the settings folded away, the first heatmap above the fold at 1280x720.
-present = st.session_state.get("inspect_present", ui.url_flag("present"))
+present = st.session_state.get("inspect_present", False)
 font_size = PRESENTER_FONT_SIZE if present else FONT_SIZE
 if not present:
     st.title("Inspect the LSTM, word by word")
@@ -47,6 +49,7 @@ review = left.text_area("Review", height=68 if present else 110, max_chars=200_0
 st.session_state["shared_review"] = review  # the Analysis lab starts from the review typed here
 if not review.strip():
     st.info("Type a review above (or pick an example) to see what the LSTM does with it.")
+    ui.save_view(INSPECT_VIEW)
     st.stop()
 try:
     result = ui.inspect_review(bundle, review)
@@ -142,3 +145,7 @@ csv_col.download_button("Activations (CSV)", lambda: export.activations_csv(resu
                         key="inspect_download_csv", help="one row per word and unit, with every gate and state")
 json_col.download_button("Activations (JSON)", lambda: export.activations_json(result), "activations.json",
                          "application/json", key="inspect_download_json")
+
+ui.save_view(INSPECT_VIEW)  # the address bar now reproduces this view
+with st.expander("Share this view: a link to this page, review, model and choices"):
+    ui.share_link(INSPECT_VIEW)

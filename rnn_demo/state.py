@@ -1,7 +1,7 @@
 """A page's view as URL query parameters, so a link reproduces what the sender saw (tensorflow/playground keeps its
 whole state in the URL the same way). Pure Python: rnn_demo.ui reads and writes `st.query_params` with these.
 
-Each page declares its shareable settings as a `{widget key: UrlParam}` spec. `parse` turns the link's strings into
+Each page declares its shareable settings as a `{name in the link: UrlParam}` spec. `parse` turns the link's strings into
 typed values and names every value it had to ignore; `encode` turns the current values back into strings.
 """
 
@@ -19,6 +19,7 @@ class UrlParam:
     """One shareable setting: its type, the values it may take, and how long its text may be in a link."""
 
     kind: type  # str, int, float, bool, or list (a list of strings, comma-separated in the link)
+    widget: str | None = None  # the widget key it sets, when the link uses a shorter name (None: the same name)
     choices: tuple | None = None  # allowed values (for a list: allowed items); None = any value of the kind
     low: float | None = None  # bounds for int and float settings
     high: float | None = None
@@ -79,3 +80,17 @@ def encode(values: Mapping[str, Any], spec: Mapping[str, UrlParam]) -> dict[str,
         if len(text) <= param.max_length:
             query[key] = text
     return query
+
+
+# The Inspect page's view: `?present=1` opens it in lecture mode; review, model and the chart choices follow.
+INSPECT_VIEW = {
+    "present": UrlParam(bool, widget="inspect_present"),
+    "model": UrlParam(str, widget="inspect_model", max_length=200),
+    "review": UrlParam(str, widget="inspect_review"),
+    "show": UrlParam(list, widget="inspect_states",
+                     choices=("input", "forget", "candidate", "output", "cell", "hidden")),
+    "order": UrlParam(str, widget="inspect_order", choices=("index", "variance", "correlation")),
+    "contrast": UrlParam(str, widget="inspect_contrast", choices=("full", "stretch")),
+    "units": UrlParam(int, widget="inspect_units_shown", low=1, high=1_024),
+    "unit": UrlParam(int, widget="inspect_unit", low=0, high=1_023),
+}

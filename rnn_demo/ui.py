@@ -301,29 +301,35 @@ def restore_view(spec: dict[str, state.UrlParam]) -> None:
         return
     st.session_state[flag] = True
     values, problems = state.parse(st.query_params.to_dict(), spec)
-    for key, value in values.items():
-        st.session_state[key] = value
+    for name, value in values.items():
+        st.session_state[spec[name].widget or name] = value
     for problem in problems:
         st.warning(f"In this link, {problem}; the default is used instead.", icon=":material/link_off:")
 
 
 def save_view(spec: dict[str, state.UrlParam]) -> None:
     """Write this page's shareable settings into the address bar, so the current URL reproduces the view."""
-    query = state.encode({key: st.session_state[key] for key in spec if key in st.session_state}, spec)
+    current = {name: st.session_state[param.widget or name] for name, param in spec.items()
+               if (param.widget or name) in st.session_state}
+    query = state.encode(current, spec)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
 
-def share_link() -> None:
-    """The link to this exact view, with a copy button (st.code draws one)."""
+def share_link(spec: dict[str, state.UrlParam]) -> None:
+    """The link to this exact view, with a copy button (st.code draws one), naming what a link cannot carry."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
-    query = urlencode(st.query_params.to_dict())
-    st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+    query = st.query_params.to_dict()
+    st.code(f"{base}?{urlencode(query)}" if query else base, language=None, wrap_lines=True)
     st.caption("Copy this link (the icon at its right) to open this exact view in another browser: the page, the "
                "review, the model and the main choices.")
-
+    left_out = [name for name, param in spec.items()
+                if st.session_state.get(param.widget or name) not in (None, "", []) and name not in query]
+    if left_out:
+        st.caption(f"Not in the link, too long for a web address (over {spec[left_out[0]].max_length:,} characters): "
+                   f"{', '.join(left_out)}. The link opens with the default instead.")
 
 # Browsers let a text box hold half of a UTF-16 surrogate pair (a broken copy-paste, half an emoji). Streamlit's
 # frontend encodes it as invalid UTF-8, the server cannot parse the message, closes the connection without a word and
@@ -499,8 +505,3 @@ def persistent(key: str, default, *, follows=None, options=None) -> dict:
         st.session_state[key] = default
     followed[key] = follows
     return {"key": key, "persist_state": "session"}
-
-
-def url_flag(name: str) -> bool:
-    """Whether the page's URL switches `name` on (`?present=1`, `=true`, `=yes` or `=on`)."""
-    return st.query_params.get(name, "").strip().lower() in ("1", "true", "yes", "on")

@@ -422,3 +422,31 @@ def test_activations_can_be_downloaded_as_csv_and_json():
     at = open_inspect("A good film.")
     buttons = {button.proto.label: button for button in at.get("download_button")}
     assert set(buttons) == {"Activations (CSV)", "Activations (JSON)"}
+
+
+def test_a_link_reproduces_the_view_and_the_view_writes_its_link():
+    """Issue 9: the page, the review, the model and the main choices live in the URL."""
+    review = "Not bad at all, <b>really</b>."
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"present": "1", "review": review, "model": "pretrained course model (course preset, 128 "
+                            "units)", "order": "correlation", "units": "5", "contrast": "stretch"})
+    at.switch_page("pages/inspect_gates.py").run()
+    assert not at.exception and not at.warning
+    assert at.text_area(key="inspect_review").value == review
+    assert at.radio(key="inspect_model").value.startswith("pretrained course model")
+    assert at.toggle(key="inspect_present").value is True
+    assert (at.radio(key="inspect_order").value, at.radio(key="inspect_contrast").value) == ("correlation", "stretch")
+    assert at.number_input(key="inspect_units_shown").value == 5
+    at.radio(key="inspect_order").set_value("variance").run()
+    assert at.query_params["order"] == "variance" and at.query_params["review"] == review
+    assert at.query_params["present"] == "1"
+
+
+def test_a_bad_link_value_is_named_and_the_default_kept():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"order": "sideways", "units": "many"})
+    at.switch_page("pages/inspect_gates.py").run()
+    assert not at.exception
+    warnings = " ".join(warning.value for warning in at.warning)
+    assert "order='sideways' is ignored" in warnings and "units='many' is ignored" in warnings
+    assert at.radio(key="inspect_order").value == "index"
