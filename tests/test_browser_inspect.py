@@ -34,3 +34,36 @@ def test_lecture_link_shows_a_heatmap_and_its_colour_bar_above_the_fold(app_url,
         page.screenshot(path="/tmp/shot_inspect_present_1280x720.png")
     finally:
         context.close()
+
+
+def test_a_shared_link_opens_the_same_view_in_another_browser(app_url, browser):
+    """The teacher's browser changes the view; the address it then shows opens the same view in a fresh browser."""
+    review = "The acting was wonderful, but the plot is a boring mess."
+    teacher = browser.new_context(viewport={"width": 1280, "height": 900})
+    student = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = teacher.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"{app_url}/inspect_gates")
+        wait_for_script(page)
+        box = page.get_by_label("Review", exact=True)
+        box.fill(review)
+        box.press("Control+Enter")
+        wait_for_script(page)
+        page.get_by_text("rising with the running prediction first").click()
+        wait_for_script(page)
+        page.wait_for_function("() => window.location.search.includes('order=correlation')")
+        link = page.url
+        assert "review=" in link
+        prediction = page.get_by_text("Prediction:").first.inner_text()
+
+        other = student.new_page()
+        other.set_default_timeout(120_000)
+        other.goto(link)
+        wait_for_script(other)
+        assert other.get_by_label("Review", exact=True).input_value() == review
+        assert other.get_by_role("radio", name="rising with the running prediction first").is_checked()
+        assert other.get_by_text("Prediction:").first.inner_text() == prediction
+    finally:
+        teacher.close()
+        student.close()
