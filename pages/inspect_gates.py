@@ -42,10 +42,11 @@ if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its wei
 model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
                   f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")
 
-example = example_box.selectbox("Example reviews", list(EXAMPLE_REVIEWS),
-                                **ui.persistent("inspect_example", next(iter(EXAMPLE_REVIEWS))))
+examples = ui.examples_for(bundle) or EXAMPLE_REVIEWS  # a model trained on own texts: texts from its test split
+example = example_box.selectbox("Example reviews", list(examples),
+                                **ui.persistent("inspect_example", next(iter(examples)), options=list(examples)))
 review = left.text_area("Review", height=68 if present else 110, max_chars=200_000,
-                        **ui.persistent("inspect_review", EXAMPLE_REVIEWS[example], follows=example))
+                        **ui.persistent("inspect_review", examples[example], follows=example))
 st.session_state["shared_review"] = review  # the Analysis lab starts from the review typed here
 if not review.strip():
     st.info("Type a review above (or pick an example) to see what the LSTM does with it.")
@@ -56,7 +57,9 @@ try:
 except ValueError as error:
     ui.show_error_and_stop(str(error))
 
-verdict.subheader(f"Prediction: {result.label}  (P(positive) = {result.prediction:.3f})")
+negative, positive = ui.label_names(bundle)  # own texts name their own classes
+verdict.subheader(f"Prediction: {positive if result.prediction >= 0.5 else negative}  "
+                  f"(P({positive}) = {result.prediction:.3f})")
 if not present:
     st.plotly_chart(figures.prediction_bar(result.prediction, font_size), key="inspect_prediction")
 if result.review.unknown.any():

@@ -29,7 +29,7 @@ PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "course"}
 MINE = "my trained model"  # still accepted by bundle_named(): the session's latest run
 EPOCH_MODELS_KEPT = 2  # epoch models rebuilt for Inspect that a session keeps (each one copy of the weights)
 TRAINING_JOB = "training_job"  # the session-job key of the IMDb (or own-texts) training
-_OWN_KEY = "own_data_of_job"  # (job id, OwnData) of this session's own-data training, in session_state only
+_OWN_KEY = "own_data_of_job"  # job id -> OwnData of this session's own-texts runs, in session_state only
 _OWN_NOTE_KEY = "own_data_note"
 
 
@@ -203,7 +203,11 @@ def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData
         work = lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop)  # noqa: E731
     job = start_job(TRAINING_JOB, work, name="training")
     history.add(config, job, "own texts" if own_data is not None else source, memory_ledger())
-    st.session_state[_OWN_KEY] = (job.job_id, own_data) if own_data is not None else None
+    kept = {run.job.job_id for run in my_runs()}
+    owned = {job_id: texts for job_id, texts in (st.session_state.get(_OWN_KEY) or {}).items() if job_id in kept}
+    if own_data is not None:
+        owned[job.job_id] = own_data
+    st.session_state[_OWN_KEY] = owned  # job id -> OwnData of this session's own-texts runs, in session_state only
     return job
 
 
@@ -402,13 +406,12 @@ def use_app_navigation() -> None:
 
 
 def _own_data_of(bundle: Bundle) -> OwnData | None:
-    """The own texts `bundle` (this session's trained model, or one of its epochs) was trained on, else None."""
-    record, job = st.session_state.get(_OWN_KEY), current_job()
-    if not record or job is None or job.job_id != record[0] or job.result is None:
-        return None
-    if bundle.vocab is not job.result.vocab:  # an epoch's copy (Bundle.at_epoch) shares its vocabulary object
-        return None
-    return record[1]
+    """The own texts `bundle` (one of this session's runs, or one of its epochs) was trained on, else None."""
+    owned = st.session_state.get(_OWN_KEY) or {}
+    for run in my_runs():  # an epoch's copy (Bundle.at_epoch) shares its run's vocabulary object
+        if run.bundle is not None and run.bundle.vocab is bundle.vocab:
+            return owned.get(run.job.job_id)
+    return None
 
 
 def examples_for(bundle: Bundle) -> dict[str, str]:
@@ -480,7 +483,7 @@ def own_data_section() -> OwnData | None:
                f"{counts['validation']:,} to validate after each epoch, {counts['test']:,} to test (never trained on). "
                + " ".join(_plain(note) for note in own.notes))
     st.toggle("Swap the two labels (make the other one positive)", key="own_data_swap")
-    if (record := st.session_state.get(_OWN_KEY)) and (job := current_job()) and job.job_id == record[0]:
+    if (job := current_job()) is not None and job.job_id in (st.session_state.get(_OWN_KEY) or {}):
         if note := st.session_state.get(_OWN_NOTE_KEY):
             st.caption(_plain(note))
     return own

@@ -15,7 +15,6 @@ from rnn_demo import own_data
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
-MINE = "my trained model"
 ROWS = two_language_rows(per_label=100, seed=4, noise=0.1)
 TINY = {"epochs_fast": 6, "maxlen_fast": 20, "embedding_dim_fast": 8, "units_fast": 8, "batch_size_fast": 16}
 
@@ -65,7 +64,7 @@ def test_an_upload_shows_the_mapping_counts_and_split_and_trains_on_it():
     job.join(timeout=120)
     at.run()
     assert job.status.value == "done", job.error
-    (accuracy,) = [metric.value for metric in at.metric if metric.label == "Test accuracy"]
+    (accuracy,) = [metric.value for metric in at.metric if metric.label.startswith("Test accuracy")]
     assert float(accuracy.rstrip("%")) / 100 == pytest.approx(job.result.metrics["test_accuracy"], abs=1e-3)
     assert job.result.metrics["test_reviews"] == 20 and job.result.metrics["train_reviews"] == 160
     (confusion,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("-train_confusion")]
@@ -75,10 +74,17 @@ def test_an_upload_shows_the_mapping_counts_and_split_and_trains_on_it():
     assert any(f"the vocabulary has {job.result.config.text.vocab_size:,} ids" in caption.value
                for caption in at.caption)
     # The session keeps its own texts with the job (for ui.examples_for); another session has none.
-    job_id, own = at.session_state["own_data_of_job"]
+    (job_id, own), = at.session_state["own_data_of_job"].items()
     assert job_id == job.job_id and own.counts()["test"] == 20
     at.switch_page("pages/inspect_gates.py").run()
-    assert not at.exception and MINE in at.radio(key="inspect_model").options
+    (run,) = [name for name in at.radio(key="inspect_model").options if name.startswith("run 1:")]
+    at.radio(key="inspect_model").set_value(run).run()
+    assert not at.exception
+    # Inspect offers texts from the uploaded test split and names the classes by the uploaded labels.
+    examples = at.selectbox(key="inspect_example").options
+    assert len(examples) == 6 and at.text_area(key="inspect_review").value in set(own.splits.test.texts)
+    (heading,) = [header.value for header in at.subheader if header.value.startswith("Prediction:")]
+    assert heading.startswith(("Prediction: pos", "Prediction: neg")) and "(P(pos) = " in heading
 
 
 def test_pasted_lines_with_one_label_show_a_clear_error_and_no_mapping():
