@@ -125,7 +125,7 @@ def _same(before, after) -> bool:
 def _work_lost(before: dict, after: dict, followed_changed: set[str], fed_key: str) -> dict:
     """What the session held before a bad input and no longer holds (or holds changed) once the good input is back.
     A choice that follows the text (ui.persistent(..., follows=review)) may go back to its default when the text
-    changed to something readable: that is what it was made to do, and the lesson says so."""
+    changed to something readable: that is what it was made to do."""
     return {key: (value, after.get(key, "<gone>")) for key, value in before.items()
             if key != fed_key and key not in followed_changed and not _same(value, after.get(key, object()))}
 
@@ -163,7 +163,9 @@ class PageSession:
 
     def _make_choices(self) -> dict:
         """A student's own choices, so that keeping them means something: each number box shown now (outside a form)
-        set off its first value. The text sweep then checks they are all still there after every bad text."""
+        set off its first value. The text sweep checks that whatever the session held before a bad text (these choices
+        among it) is held again once the good text is back. (A box that another radio setting hides is not drawn, and
+        Streamlit drops a plain-keyed box's value then: on Setups, x and y go back to 0.5; not a bad-input matter.)"""
         choices = {}
         for box in list(self.at.number_input):
             if not box.key or box.proto.disabled or box.proto.form_id:
