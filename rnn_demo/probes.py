@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rnn_demo import analysis
 from rnn_demo.models import Bundle
+from rnn_demo.text import tokenize
 
 EXPECTED = ("positive", "negative", "unsure")
 UNSURE_BAND = (0.35, 0.65)
@@ -37,6 +38,8 @@ class Probe:
             raise ValueError("a probe needs a review: type a few words.")
         if len(self.text) > MAX_PROBE_CHARACTERS:
             raise ValueError(f"a probe may hold at most {MAX_PROBE_CHARACTERS:,} characters, got {len(self.text):,}.")
+        if not tokenize(self.text):  # e.g. only control characters: every model would refuse it, and the table too
+            raise ValueError("a probe needs a word or punctuation mark the model can read; this review has none.")
 
 
 FIXED_PROBES = (

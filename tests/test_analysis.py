@@ -213,3 +213,11 @@ def test_pass_rules_and_bad_probes():
         probes.Probe("x", "   ", "positive", "")
     with pytest.raises(ValueError, match="at most"):
         probes.Probe("x", "good " * 2000, "positive", "")
+
+
+def test_a_probe_with_nothing_readable_is_refused_and_cannot_break_the_table(fast):
+    """Issue 9: a probe of control characters alone used to be added, then every model refused the whole table."""
+    with pytest.raises(ValueError, match="the model can read"):
+        probes.Probe("x", "\x00\x01\x07\x1b\x7f\u202e\u200b\ufeff", "positive", "")
+    readable = probes.Probe("x", "\x00 good \x1b", "positive", "")
+    assert len(probes.run_probes(fast, [*probes.FIXED_PROBES[:1], readable])) == 2

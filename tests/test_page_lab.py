@@ -203,6 +203,18 @@ def test_an_empty_user_probe_is_refused_with_a_message():
     assert len(at.dataframe[0].value) == len(probes.FIXED_PROBES)
 
 
+def test_a_probe_of_control_characters_is_refused_and_the_table_stays():
+    """Issue 9: such a probe used to be added, and then every model refused the whole probe table for the session."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.switch_page("pages/lab_probes.py").run()
+    at.text_input(key="lab_probe_text").set_value("\x00\x01\x07\x1b\x7f\u202e\u200b\ufeff")
+    at.button(key="lab_probe_add").click().run()
+    assert not at.exception
+    assert [error.value for error in at.error] == [
+        "a probe needs a word or punctuation mark the model can read; this review has none."]
+    assert list(at.dataframe[0].value["probe"]) == [probe.name for probe in probes.FIXED_PROBES]
+
+
 def test_my_own_model_gets_its_own_search_index_and_probe_columns():
     """A session's trained model (here a tiny random one standing in for a finished training job)."""
     config = RunConfig(name="tiny", text=TextConfig(vocab_size=40, maxlen=30),
