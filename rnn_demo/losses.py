@@ -125,6 +125,10 @@ LOSS_USES = (
             "P(O), P(PER), P(LOC) per word, a softmax"),
     LossUse("Encoder-decoder: number to digits", "RNN set-ups", "multiclass", "sparse_categorical_crossentropy",
             "P(next token) per step, a softmax"),
+    LossUse("Long-range clue: A or B", "Long memory & vanishing gradients", "binary", "binary_crossentropy",
+            "P(B), a sigmoid"),
+    LossUse("Next word: \"I speak fluent ___\"", "Why order matters", "multiclass", "sparse_categorical_crossentropy",
+            "P(next word) over the vocabulary, a softmax"),
 )
 SPARSE_NOTE = ("sparse_categorical_crossentropy is categorical crossentropy with the true class given as its index "
                "instead of a one-hot vector: the same number.")

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_demo import data, export, inspect, models, training
+from rnn_demo import data, export, inspect, models, runs, training
+from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.__main__ import main
 from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
 
@@ -117,14 +118,16 @@ def test_no_page_accepts_an_uploaded_file():
 
 
 def test_home_page_offers_the_students_own_model_as_a_zip(trained):
-    from types import SimpleNamespace
 
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()  # the Home page is the default page
     assert not at.get("download_button")  # nothing trained in this session: nothing to download
-    at.session_state["jobs"] = {"training_job": SimpleNamespace(result=trained)}  # what ui.my_bundle reads
+    history = runs.RunHistory(runs.MAX_RUNS, 250 * runs.MB)  # what the Train page leaves: one finished run
+    history.add(trained.config, Job(lambda on_event, should_stop: trained, TrainingSlots(1), status=JobStatus.DONE,
+                                    result=trained))
+    at.session_state["run_history"] = history
     at.run()
     assert not at.exception
     (button,) = at.get("download_button")

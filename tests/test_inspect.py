@@ -164,6 +164,7 @@ def test_saturation_caption_is_computed_from_the_gate_values(bundle):
     assert expected in caption
 
 
+@pytest.fixture(scope="module", params=["fast", "course"])
 def pretrained(request):
     """The committed pretrained bundles: the app's default (fast) and the course's model (course)."""
     return models.load_bundle(MODELS / request.param)

@@ -12,8 +12,8 @@ import pytest
 import tensorflow as tf
 
 import rnn_demo.tasks
-from rnn_demo import config, losses, models
-from rnn_demo.tasks import one_to_many, one_to_one, tagging, timeseries, translation
+from rnn_demo import config, fluent_models, losses, models
+from rnn_demo.tasks import long_range, one_to_many, one_to_one, tagging, timeseries, translation
 
 RNG = np.random.default_rng(0)
 TARGETS = RNG.normal(size=6)
@@ -109,6 +109,8 @@ def _compiled_models():
         "One-to-one: inside the circle": (one_to_one, one_to_one.build_model(units=4)),
         "Many-to-many: tagging": (tagging, tagging.build_model(units=4)),
         "Encoder-decoder: number to digits": (translation, translation.build_model(units=4)),
+        "Long-range clue: A or B": (long_range, long_range.build_model("lstm", units=4)),
+        'Next word: "I speak fluent ___"': (fluent_models, fluent_models.build_lstm_model(30, 4, 4, 1e-2, 0)),
     }
 
 
