@@ -118,7 +118,6 @@ def test_no_page_accepts_an_uploaded_file():
 
 
 def test_home_page_offers_the_students_own_model_as_a_zip(trained):
-
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
