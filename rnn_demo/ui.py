@@ -195,7 +195,11 @@ def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData
     history = run_history()
     history.admit(config, memory_ledger())
     if own_data is not None:
-        work = lambda on_event, should_stop: training.train(config, own_data.splits, on_event, should_stop)  # noqa: E731
+        def work(on_event, should_stop):
+            bundle = training.train(config, own_data.splits, on_event, should_stop)
+            # What 0 and 1 mean travels with the model (its metrics.json in an exported zip), as the CLI's do.
+            bundle.metrics["labels"] = {"0": own_data.mapping.negative, "1": own_data.mapping.positive}
+            return bundle
     elif (address := cluster.scheduler_address()) is not None:  # a department's Dask cluster trains, we relay
         work = cluster.remote_imdb_training(address, config, source)
     else:

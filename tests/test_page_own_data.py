@@ -67,6 +67,7 @@ def test_an_upload_shows_the_mapping_counts_and_split_and_trains_on_it():
     (accuracy,) = [metric.value for metric in at.metric if metric.label.startswith("Test accuracy")]
     assert float(accuracy.rstrip("%")) / 100 == pytest.approx(job.result.metrics["test_accuracy"], abs=1e-3)
     assert job.result.metrics["test_reviews"] == 20 and job.result.metrics["train_reviews"] == 160
+    assert job.result.metrics["labels"] == {"0": "neg", "1": "pos"}  # exported with the model
     (confusion,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("-train_confusion")]
     assert sum(map(sum, json.loads(confusion.proto.spec)["data"][0]["z"])) == 20
     # The vocabulary was cut to the words the training texts hold, and the page says so.
