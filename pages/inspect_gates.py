@@ -58,7 +58,8 @@ except ValueError as error:
 
 verdict.subheader(f"Prediction: {result.label}  (P(positive) = {result.prediction:.3f})")
 if not present:
-    st.plotly_chart(figures.prediction_bar(result.prediction, font_size), key="inspect_prediction")
+    st.plotly_chart(ui.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar(
+        result.prediction, font_size)), key="inspect_prediction")
 if result.review.unknown.any():
     st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
                "model sees them all as the same *unknown* word; they are marked with ? below.")
@@ -93,8 +94,9 @@ if all_col.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units
     shown = units_total
 if chosen:
     units = order_units(result, "hidden", order_by)[:shown]
-    chart_slot.plotly_chart(figures.inspection_figure(result, chosen, units, contrast, font_size),
-                            key="inspect_heatmaps")
+    chart_slot.plotly_chart(ui.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
+                            contrast, font_size), lambda: figures.inspection_figure(result, chosen, units, contrast,
+                            font_size)), key="inspect_heatmaps")
     if shown < units_total:
         chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on “All {units_total} "
                    "units” to see the rest.")
@@ -107,12 +109,15 @@ unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), format_func=LSTM
 best_unit = int(order_units(result, unit_state, "correlation")[0])
 unit = int(unit_col.number_input("Unit", 0, units_total - 1, **ui.persistent(
     "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
-st.plotly_chart(figures.coloured_words_figure(result, unit_state, unit, font_size=font_size),
-                key="inspect_coloured_words")
-st.plotly_chart(figures.unit_trace_figure(result, unit_state, unit, font_size), key="inspect_unit_trace")
+unit_options = (unit_state, unit, font_size)
+st.plotly_chart(ui.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_figure(
+    result, unit_state, unit, font_size=font_size)), key="inspect_coloured_words")
+st.plotly_chart(ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_figure(
+    result, unit_state, unit, font_size)), key="inspect_unit_trace")
 
 with st.expander("Gate saturation: how often are the gates fully open or closed?"):
-    st.plotly_chart(figures.saturation_figure(result, font_size=font_size), key="inspect_saturation")
+    st.plotly_chart(ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_figure(
+        result, font_size=font_size)), key="inspect_saturation")
     st.caption(saturation_caption(result))
 
 with st.expander("Minimal pair: change one thing and compare"):
@@ -136,8 +141,9 @@ with st.expander("Minimal pair: change one thing and compare"):
                     f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
                     f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
         pair_units = order_units(result, pair_state, order_by)[:shown]
-        st.plotly_chart(figures.minimal_pair_figure(result, pair, difference, pair_state, pair_units, font_size,
-                                                    CHANGE_TOLERANCE), key="inspect_pair_figure")
+        st.plotly_chart(ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
+                        font_size), lambda: figures.minimal_pair_figure(result, pair, difference, pair_state,
+                        pair_units, font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
 st.subheader("Download this review's activations")
 csv_col, json_col = st.columns(2)

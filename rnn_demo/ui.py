@@ -27,6 +27,7 @@ PRETRAINED = "pretrained model (fast preset)"
 PRETRAINED_COURSE = "pretrained course model (course preset, 128 units)"
 PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "course"}
 MINE = "my trained model"  # still accepted by bundle_named(): the session's latest run
+FIGURES_KEPT = 16  # figures a session keeps for reruns that change nothing they show (Inspect draws 6 per review)
 EPOCH_MODELS_KEPT = 2  # epoch models rebuilt for Inspect that a session keeps (each one copy of the weights)
 TRAINING_JOB = "training_job"  # the session-job key of the IMDb (or own-texts) training
 _OWN_KEY = "own_data_of_job"  # (job id, OwnData) of this session's own-data training, in session_state only
@@ -291,6 +292,23 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
             memo.popitem(last=False)
     memo.move_to_end(key)
     return memo[key][1]
+
+
+def remembered_figure(name: str, sources: tuple, options: tuple, build):
+    """build(), remembered in this session for the last FIGURES_KEPT (name, sources, options): a rerun that changes
+    nothing a figure shows (another widget, a download, a second look) reuses it instead of building it again.
+    `sources` are the inspections drawn (ui.inspect_review returns the same object for the same model and review),
+    held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a new figure;
+    `options` are every other input of the figure (hashable: states, unit order, contrast, font size...)."""
+    memo: OrderedDict = st.session_state.setdefault("remembered_figures", OrderedDict())
+    key = (name, tuple(id(source) for source in sources), options)
+    entry = memo.get(key)
+    if entry is None or any(ref() is not source for ref, source in zip(entry[0], sources)):
+        memo[key] = entry = (tuple(weakref.ref(source) for source in sources), build())
+        while len(memo) > FIGURES_KEPT:
+            memo.popitem(last=False)
+    memo.move_to_end(key)
+    return entry[1]
 
 
 def restore_view(spec: dict[str, state.UrlParam]) -> None:
