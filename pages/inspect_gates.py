@@ -58,7 +58,7 @@ except ValueError as error:
 
 verdict.subheader(f"Prediction: {result.label}  (P(positive) = {result.prediction:.3f})")
 if not present:
-    st.plotly_chart(ui.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar(
+    ui.chart(st, ui.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar(
         result.prediction, font_size)), key="inspect_prediction")
 if result.review.unknown.any():
     st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
@@ -94,7 +94,7 @@ if all_col.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units
     shown = units_total
 if chosen:
     units = order_units(result, "hidden", order_by)[:shown]
-    chart_slot.plotly_chart(ui.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
+    ui.chart(chart_slot, ui.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
                             contrast, font_size), lambda: figures.inspection_figure(result, chosen, units, contrast,
                             font_size)), key="inspect_heatmaps")
     if shown < units_total:
@@ -110,13 +110,13 @@ best_unit = int(order_units(result, unit_state, "correlation")[0])
 unit = int(unit_col.number_input("Unit", 0, units_total - 1, **ui.persistent(
     "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
 unit_options = (unit_state, unit, font_size)
-st.plotly_chart(ui.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_figure(
+ui.chart(st, ui.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_figure(
     result, unit_state, unit, font_size=font_size)), key="inspect_coloured_words")
-st.plotly_chart(ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_figure(
+ui.chart(st, ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_figure(
     result, unit_state, unit, font_size)), key="inspect_unit_trace")
 
 with st.expander("Gate saturation: how often are the gates fully open or closed?"):
-    st.plotly_chart(ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_figure(
+    ui.chart(st, ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_figure(
         result, font_size=font_size)), key="inspect_saturation")
     st.caption(saturation_caption(result))
 
@@ -141,7 +141,7 @@ with st.expander("Minimal pair: change one thing and compare"):
                     f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
                     f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
         pair_units = order_units(result, pair_state, order_by)[:shown]
-        st.plotly_chart(ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
+        ui.chart(st, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
                         font_size), lambda: figures.minimal_pair_figure(result, pair, difference, pair_state,
                         pair_units, font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
