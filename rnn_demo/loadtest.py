@@ -4,8 +4,10 @@ It starts one `streamlit run app.py` and drives N sessions at the protocol level
 Streamlit's own protobuf messages (BackMsg / ForwardMsg over /_stcore/stream), so the machine's CPU is left to the
 server instead of N headless browsers. Every student opens the Inspect page at once, then every student types a
 different review at once; each session must show the prediction of its own review. Optionally some students train
-on the Train page meanwhile. Reports p50/p95 of open and type->prediction, errors, the server's peak RSS and CPU
-seconds. Not part of the test suite: it takes minutes and measures a machine, not a behaviour.
+on the Train page meanwhile. Reports p50/p95 of open, type->prediction (until the "Prediction: ... (P(positive) =
+x.xxx)" heading arrives) and the full rerun (until the script finished), errors, wrong predictions, the server's peak
+RSS and CPU seconds. `--reruns 30` instead measures one student's server CPU per Inspect rerun (typing a new review;
+changing nothing). Not part of the test suite: it takes minutes and measures a machine, not a behaviour.
 """
 
 from __future__ import annotations
