@@ -296,17 +296,22 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
 
 
 @st.cache_resource
-def _chart_turn() -> threading.Lock:
-    """One session at a time builds or serialises a chart. The work is pure Python, so under the interpreter lock
-    30 sessions doing it at once only take turns in 5 ms slices, and the server's event loop, which sends every
-    session's messages, waits behind all of them: a student's prediction (drawn before the charts) reached the
-    browser only when everyone's charts were done. Waiting for this lock costs no CPU."""
-    return threading.Lock()
+def _chart_turns() -> threading.RLock:
+    return threading.RLock()
+
+
+def chart_turn() -> threading.RLock:
+    """The server's turn to draw the heavy rest of a page (charts, their serialisation), one session at a time: `with
+    ui.chart_turn(): ...`. That work is pure Python, so under the interpreter lock 30 sessions doing it at once only
+    take turns in 5 ms slices, and the server's event loop, which sends every session's messages, and the sessions
+    still computing their prediction wait behind all of them: a student's prediction reached the browser only when
+    everyone's charts were done. Waiting for the turn costs no CPU. Reentrant: chart() inside it is fine."""
+    return _chart_turns()
 
 
 def chart(container, figure, key: str) -> None:
-    """container.plotly_chart(figure, key=key), in the server's chart turn (see _chart_turn)."""
-    with _chart_turn():
+    """container.plotly_chart(figure, key=key), in the server's chart turn."""
+    with chart_turn():
         container.plotly_chart(figure, key=key)
 
 
@@ -320,7 +325,7 @@ def remembered_figure(name: str, sources: tuple, options: tuple, build):
     key = (name, tuple(id(source) for source in sources), options)
     entry = memo.get(key)
     if entry is None or any(ref() is not source for ref, source in zip(entry[0], sources)):
-        with _chart_turn():
+        with chart_turn():
             figure = build()
         memo[key] = entry = (tuple(weakref.ref(source) for source in sources), figure)
         while len(memo) > FIGURES_KEPT:
