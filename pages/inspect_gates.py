@@ -60,95 +60,104 @@ except ValueError as error:
 negative, positive = ui.label_names(bundle)  # own texts name their own classes
 verdict.subheader(f"Prediction: {positive if result.prediction >= 0.5 else negative}  "
                   f"(P({positive}) = {result.prediction:.3f})")
-if not present:
-    st.plotly_chart(figures.prediction_bar(result.prediction, font_size), key="inspect_prediction")
-if result.review.unknown.any():
-    st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
-               "model sees them all as the same *unknown* word; they are marked with ? below.")
-if result.review.truncated:
-    st.warning(f"The review has {result.review.total_tokens:,} words; only the last {len(result.tokens)} (MaxLen) "
-               f"reach the model, the first {len(result.review.cut_tokens):,} are cut.")
+# The rest of the page (charts, widgets, downloads) takes its turn: see ui.chart_turn.
+with ui.chart_turn():
+    if not present:
+        ui.chart(st, ui.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar(
+            result.prediction, font_size)), key="inspect_prediction")
+    if result.review.unknown.any():
+        st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
+                   "model sees them all as the same *unknown* word; they are marked with ? below.")
+    if result.review.truncated:
+        st.warning(f"The review has {result.review.total_tokens:,} words; only the last {len(result.tokens)} (MaxLen) "
+                   f"reach the model, the first {len(result.review.cut_tokens):,} are cut.")
 
-if not present:
-    with st.expander("How to read these pictures", expanded=False):
-        st.markdown(
-            "- **Forget gate f_t** (0 = forget, 1 = keep): how much of the old cell state survives this word.\n"
-            "- **Input gate i_t**: how much of the new **candidate g_t** (what this word suggests, −1…1) is written "
-            "in.\n- **Cell state c_t = f_t·c_(t−1) + i_t·g_t**: the *current memory*, carried along the review.\n"
-            "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
-            "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
-            "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
-    settings, chart_slot = st.container(), st.container()
+    if not present:
+        with st.expander("How to read these pictures", expanded=False):
+            st.markdown(
+                "- **Forget gate f_t** (0 = forget, 1 = keep): how much of the old cell state survives this word.\n"
+                "- **Input gate i_t**: how much of the new **candidate g_t** (what this word suggests, −1…1) is "
+                "written in.\n- **Cell state c_t = f_t·c_(t−1) + i_t·g_t**: the *current memory*, carried along the "
+                "review.\n"
+                "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
+                "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
+                "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
+        settings, chart_slot = st.container(), st.container()
 
-units_total = bundle.config.model.units
-chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
-    "inspect_states", ["forget", "hidden"] if present else list(LSTM_STATES), follows=present))
-order_col, contrast_col, shown_col, all_col = settings.columns([5, 4, 2, 2], vertical_alignment="bottom")
-order_by = order_col.radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
-                              **ui.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
-contrast = contrast_col.radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
-                               horizontal=True, **ui.persistent("inspect_contrast", "full"),
-                               help="Gates of a small model sit near 0.4-0.6: stretching shows their differences; "
-                                    "the colour bar shows the real values either way.")
-shown = int(shown_col.number_input("Units shown", 1, units_total, **ui.persistent(
-    "inspect_units_shown", min(16, units_total), follows=units_total), help="the first ones in the chosen order"))
-if all_col.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
-    shown = units_total
-if chosen:
-    units = order_units(result, "hidden", order_by)[:shown]
-    chart_slot.plotly_chart(figures.inspection_figure(result, chosen, units, contrast, font_size),
-                            key="inspect_heatmaps")
-    if shown < units_total:
-        chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on “All {units_total} "
-                   "units” to see the rest.")
+    units_total = bundle.config.model.units
+    chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
+        "inspect_states", ["forget", "hidden"] if present else list(LSTM_STATES), follows=present))
+    order_col, contrast_col, shown_col, all_col = settings.columns([5, 4, 2, 2], vertical_alignment="bottom")
+    order_by = order_col.radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
+                                  **ui.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
+    contrast = contrast_col.radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
+                                   horizontal=True, **ui.persistent("inspect_contrast", "full"),
+                                   help="Gates of a small model sit near 0.4-0.6: stretching shows their differences; "
+                                        "the colour bar shows the real values either way.")
+    shown = int(shown_col.number_input("Units shown", 1, units_total, **ui.persistent(
+        "inspect_units_shown", min(16, units_total), follows=units_total), help="the first ones in the chosen order"))
+    if all_col.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
+        shown = units_total
+    if chosen:
+        units = order_units(result, "hidden", order_by)[:shown]
+        ui.chart(chart_slot, ui.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
+                                contrast, font_size), lambda: figures.inspection_figure(result, chosen, units, contrast,
+                                font_size)), key="inspect_heatmaps")
+        if shown < units_total:
+            chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on "
+                               f"“All {units_total} units” to see the rest.")
 
-st.subheader("One unit up close")
-state_col, unit_col = st.columns(2)
-unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), format_func=LSTM_STATES.get,
-                                 **ui.persistent("inspect_unit_state", "hidden"))
-# The unit rising most with the running prediction, chosen anew for each model, review and quantity.
-best_unit = int(order_units(result, unit_state, "correlation")[0])
-unit = int(unit_col.number_input("Unit", 0, units_total - 1, **ui.persistent(
-    "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
-st.plotly_chart(figures.coloured_words_figure(result, unit_state, unit, font_size=font_size),
-                key="inspect_coloured_words")
-st.plotly_chart(figures.unit_trace_figure(result, unit_state, unit, font_size), key="inspect_unit_trace")
+    st.subheader("One unit up close")
+    state_col, unit_col = st.columns(2)
+    unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), format_func=LSTM_STATES.get,
+                                     **ui.persistent("inspect_unit_state", "hidden"))
+    # The unit rising most with the running prediction, chosen anew for each model, review and quantity.
+    best_unit = int(order_units(result, unit_state, "correlation")[0])
+    unit = int(unit_col.number_input("Unit", 0, units_total - 1, **ui.persistent(
+        "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
+    unit_options = (unit_state, unit, font_size)
+    ui.chart(st, ui.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_figure(
+        result, unit_state, unit, font_size=font_size)), key="inspect_coloured_words")
+    ui.chart(st, ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_figure(
+        result, unit_state, unit, font_size)), key="inspect_unit_trace")
 
-with st.expander("Gate saturation: how often are the gates fully open or closed?"):
-    st.plotly_chart(figures.saturation_figure(result, font_size=font_size), key="inspect_saturation")
-    st.caption(saturation_caption(result))
+    with st.expander("Gate saturation: how often are the gates fully open or closed?"):
+        ui.chart(st, ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_figure(
+            result, font_size=font_size)), key="inspect_saturation")
+        st.caption(saturation_caption(result))
 
-with st.expander("Minimal pair: change one thing and compare"):
-    pair_text = st.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
-        "inspect_pair_text", review.replace(" good", " not good") if " good" in review else review + " Not really.",
-        follows=review))
-    pair_state = st.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
-                              **ui.persistent("inspect_pair_state", "hidden"))
-    try:
-        pair = ui.inspect_review(bundle, pair_text)
-    except ValueError as error:
-        st.error(f"Review B: {error}")
-    else:
-        difference = compare(result, pair)
-        st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A",
-                  delta_color="off")  # Streamlit's red/green arrows would be the one red-versus-green contrast
-        where = difference["changes"] or "in nothing the model reads (spacing, case or ignored characters)"
-        st.caption(f"B differs from A: {where}.")
-        if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:
-            st.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
-                    f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
-                    f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
-        pair_units = order_units(result, pair_state, order_by)[:shown]
-        st.plotly_chart(figures.minimal_pair_figure(result, pair, difference, pair_state, pair_units, font_size,
-                                                    CHANGE_TOLERANCE), key="inspect_pair_figure")
+    with st.expander("Minimal pair: change one thing and compare"):
+        pair_text = st.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
+            "inspect_pair_text", review.replace(" good", " not good") if " good" in review else review + " Not really.",
+            follows=review))
+        pair_state = st.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
+                                  **ui.persistent("inspect_pair_state", "hidden"))
+        try:
+            pair = ui.inspect_review(bundle, pair_text)
+        except ValueError as error:
+            st.error(f"Review B: {error}")
+        else:
+            difference = compare(result, pair)
+            st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A",
+                      delta_color="off")  # Streamlit's red/green arrows would be the one red-versus-green contrast
+            where = difference["changes"] or "in nothing the model reads (spacing, case or ignored characters)"
+            st.caption(f"B differs from A: {where}.")
+            if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:
+                st.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
+                        f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
+                        f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
+            pair_units = order_units(result, pair_state, order_by)[:shown]
+            ui.chart(st, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
+                            font_size), lambda: figures.minimal_pair_figure(result, pair, difference, pair_state,
+                            pair_units, font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
-st.subheader("Download this review's activations")
-csv_col, json_col = st.columns(2)
-csv_col.download_button("Activations (CSV)", lambda: export.activations_csv(result), "activations.csv", "text/csv",
-                        key="inspect_download_csv", help="one row per word and unit, with every gate and state")
-json_col.download_button("Activations (JSON)", lambda: export.activations_json(result), "activations.json",
-                         "application/json", key="inspect_download_json")
+    st.subheader("Download this review's activations")
+    csv_col, json_col = st.columns(2)
+    csv_col.download_button("Activations (CSV)", lambda: export.activations_csv(result), "activations.csv", "text/csv",
+                            key="inspect_download_csv", help="one row per word and unit, with every gate and state")
+    json_col.download_button("Activations (JSON)", lambda: export.activations_json(result), "activations.json",
+                             "application/json", key="inspect_download_json")
 
-ui.save_view(INSPECT_VIEW)  # the address bar now reproduces this view
-with st.expander("Share this view: a link to this page, review, model and choices"):
-    ui.share_link(INSPECT_VIEW)
+    ui.save_view(INSPECT_VIEW)  # the address bar now reproduces this view
+    with st.expander("Share this view: a link to this page, review, model and choices"):
+        ui.share_link(INSPECT_VIEW)

@@ -147,7 +147,10 @@ def command_bench(args) -> int:
 def command_loadtest(args) -> int:
     from rnn_demo import loadtest
 
-    loadtest.run(students=args.students, trainings=args.trainings)
+    if args.reruns:
+        loadtest.rerun_cost(args.reruns, args.pid_file)
+    else:
+        loadtest.run(students=args.students, trainings=args.trainings)
     return 0
 
 
@@ -196,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--students", type=int, nargs="+", default=[10, 20, 30], help="class sizes to measure")
     load.add_argument("--trainings", type=int, nargs="+", default=[0, 2],
                       help="trainings running on the Train page meanwhile")
+    load.add_argument("--reruns", type=int, default=0,
+                      help="instead: one student, this many Inspect reruns, server CPU per rerun")
+    load.add_argument("--pid-file", help="with --reruns: write the server's pid here (to attach a profiler)")
     load.set_defaults(run=command_loadtest)
     return parser
 

@@ -8,6 +8,8 @@ hidden state h_t of the real words, so the running prediction's last value is th
 from __future__ import annotations
 
 import difflib
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,6 +88,26 @@ def _layer(bundle: Bundle, name: str):
         raise ValueError(f"the model has no layer named {name!r}; only the LSTM classifier can be inspected.") from error
 
 
+# Per LSTM layer: its weights, the padding step's input and the trace over MaxLen padding steps. Every review is
+# pre-padded, so its replay starts with the same padding steps: only the real words are replayed per review. An entry
+# is used only while the layer's weights and the padding input equal the remembered ones, and dies with its layer.
+_padding_traces: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_padding_traces_lock = threading.Lock()
+
+
+def _after_padding(layer, weights: list[np.ndarray], pad_input: np.ndarray, steps: int, maxlen: int) -> tuple:
+    """(h, c) of the LSTM after `steps` (1..maxlen) padding steps from zero states."""
+    with _padding_traces_lock:
+        entry = _padding_traces.get(layer)
+    remembered = [*weights, pad_input]
+    if (entry is None or len(entry[1].hidden) < maxlen
+            or not all(np.array_equal(old, new) for old, new in zip(entry[0], remembered))):
+        entry = (remembered, lstm_math.lstm_trace(np.repeat(pad_input[None], maxlen, axis=0), *weights))
+        with _padding_traces_lock:
+            _padding_traces[layer] = entry
+    return entry[1].hidden[steps - 1], entry[1].cell[steps - 1]
+
+
 def inspect(bundle: Bundle, review_text: str) -> Inspection:
     """Encode `review_text` as the model would (cut to MaxLen), then trace every gate and state over its words."""
     if bundle.config.model.cell != "lstm":
@@ -93,16 +115,19 @@ def inspect(bundle: Bundle, review_text: str) -> Inspection:
     review = text.encode(review_text, bundle.vocab, bundle.config.text.maxlen, bundle.config.text.truncating)
     padded = text.pad_rows([review.ids.tolist()], bundle.config.text.maxlen)  # (1, maxlen), as in training
     padding = padded.shape[1] - len(review.ids)
-    embeddings = _layer(bundle, "embedding").get_weights()[0]  # (vocab_size, embedding_dim)
-    # Replay the whole padded row, as the model reads it, then keep the steps of the real words.
-    trace = lstm_math.lstm_trace_from_layer(_layer(bundle, "lstm"), embeddings[padded[0]])
+    inputs = _layer(bundle, "embedding").get_weights()[0][padded[0]]  # (maxlen, embedding_dim)
+    # Replay the padded row as the model reads it: the padding steps (the same for every review, remembered per
+    # layer) and then the real words from the state the padding left.
+    lstm = _layer(bundle, "lstm")
+    weights = lstm_math.lstm_weights(lstm)
+    h0, c0 = _after_padding(lstm, weights, inputs[0], padding, len(inputs)) if padding else (None, None)
+    trace = lstm_math.lstm_trace(inputs[padding:], *weights, h0=h0, c0=c0)
     dense_kernel, dense_bias = _layer(bundle, "dense").get_weights()  # (units, 1), (1,)
-    running = lstm_math.sigmoid(trace.hidden[padding:] @ dense_kernel[:, 0] + dense_bias[0])  # (time,)
+    running = lstm_math.sigmoid(trace.hidden @ dense_kernel[:, 0] + dense_bias[0])  # (time,)
     # The model's own answer, through its compiled predict step (an eager call loops the LSTM in Python: ~10x slower).
     prediction = float(np.asarray(bundle.model.predict_on_batch(padded))[0, 0])
     states = {"input": trace.input_gate, "forget": trace.forget_gate, "candidate": trace.candidate,
               "output": trace.output_gate, "cell": trace.cell, "hidden": trace.hidden}
-    states = {name: values[padding:] for name, values in states.items()}
     return Inspection(review, padding, prediction, running, states)
 
 

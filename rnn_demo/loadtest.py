@@ -4,8 +4,10 @@ It starts one `streamlit run app.py` and drives N sessions at the protocol level
 Streamlit's own protobuf messages (BackMsg / ForwardMsg over /_stcore/stream), so the machine's CPU is left to the
 server instead of N headless browsers. Every student opens the Inspect page at once, then every student types a
 different review at once; each session must show the prediction of its own review. Optionally some students train
-on the Train page meanwhile. Reports p50/p95 of open and type->prediction, errors, the server's peak RSS and CPU
-seconds. Not part of the test suite: it takes minutes and measures a machine, not a behaviour.
+on the Train page meanwhile. Reports p50/p95 of open, type->prediction (until the "Prediction: ... (P(positive) =
+x.xxx)" heading arrives) and the full rerun (until the script finished), errors, wrong predictions, the server's peak
+RSS and CPU seconds. `--reruns 30` instead measures one student's server CPU per Inspect rerun (typing a new review;
+changing nothing). Not part of the test suite: it takes minutes and measures a machine, not a behaviour.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ class Student:
         self.texts: list[str] = []  # headings, markdown and alerts of the latest run
         self.errors: list[str] = []
         self.page_hash = ""
+        self.prediction_seconds: float | None = None  # of the latest run: until the prediction heading arrived
 
     async def connect(self) -> None:
         import websockets
@@ -93,7 +96,8 @@ class Student:
                                                max_size=None, open_timeout=60, ping_interval=None)
 
     async def run(self, page: str, widget_states: list | None = None, timeout: float = 120.0) -> float:
-        """Rerun the page with these widget states; returns seconds until the script finished."""
+        """Rerun the page with these widget states; returns seconds until the script finished (and keeps the seconds
+        until the prediction heading arrived in `prediction_seconds`)."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -103,7 +107,7 @@ class Student:
         message.rerun_script.query_string = ""
         for state in widget_states or []:
             message.rerun_script.widget_states.widgets.append(state)
-        self.texts, started = [], time.perf_counter()
+        self.texts, self.prediction_seconds, started = [], None, time.perf_counter()
         await self.socket.send(message.SerializeToString())
         while True:
             received = ForwardMsg()
@@ -116,11 +120,13 @@ class Student:
                     self.page_hash = received.navigation.page_script_hash
             elif kind == "delta" and received.delta.WhichOneof("type") == "new_element":
                 self._read(received.delta.new_element)
+                if self.prediction_seconds is None and self.prediction() is not None:
+                    self.prediction_seconds = time.perf_counter() - started
             elif kind == "script_finished" and received.script_finished in (
                     ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR):
                 return time.perf_counter() - started  # a run that ends early for a rerun is followed by that rerun
             elif kind == "script_finished" and received.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                self.texts, self.elements = [], {}
+                self.texts, self.elements, self.prediction_seconds = [], {}, None
 
     def _read(self, element) -> None:
         kind = element.WhichOneof("type")
@@ -207,8 +213,10 @@ async def _class(port: int, watch: ServerWatch, students: int, trainings: int, r
         await student.close()
     opened = [t for t in open_times if isinstance(t, float)]
     typed_ok = [t for t in type_times if isinstance(t, float)]
+    predicted = [student.prediction_seconds for student in class_ if student.prediction_seconds is not None]
     return {"students": students, "trainings": trainings,
             "open_p50": percentile(opened, 50), "open_p95": percentile(opened, 95),
+            "predicted_p50": percentile(predicted, 50), "predicted_p95": percentile(predicted, 95),
             "type_p50": percentile(typed_ok, 50), "type_p95": percentile(typed_ok, 95),
             "errors": len(errors), "wrong_prediction": wrong, "peak_rss_mb": watch.peak_rss_mb,
             "server_cpu_s": cpu, "cpu_per_type_rerun_ms": 1000 * cpu / max(1, 2 * students),
@@ -227,14 +235,15 @@ def run(students: list[int], trainings: list[int]) -> list[dict]:
     try:
         watch = ServerWatch(server.pid)
         asyncio.run(_class(port, watch, 1, 0, reviews, expected))  # warm-up: TensorFlow and the model load once
-        print("| students | trainings | open p50 | open p95 | type->prediction p50 | p95 | errors | wrong | "
-              "peak RSS | server CPU | CPU per rerun |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        print("| students | trainings | open p50 | open p95 | type->prediction p50 | p95 | full rerun p50 | p95 | "
+              "errors | wrong | peak RSS | server CPU | CPU per rerun |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for training_count in trainings:
             for count in students:
                 row = asyncio.run(_class(port, watch, count, training_count, reviews, expected))
                 rows.append(row)
                 print(f"| {count} | {training_count} | {row['open_p50']:.2f} s | {row['open_p95']:.2f} s | "
+                      f"{row['predicted_p50']:.2f} s | {row['predicted_p95']:.2f} s | "
                       f"{row['type_p50']:.2f} s | {row['type_p95']:.2f} s | {row['errors']} | "
                       f"{row['wrong_prediction']} | {row['peak_rss_mb']:,.0f} MB | {row['server_cpu_s']:.1f} s | "
                       f"{row['cpu_per_type_rerun_ms']:.0f} ms |", flush=True)
@@ -244,3 +253,44 @@ def run(students: list[int], trainings: list[int]) -> list[dict]:
         server.terminate()
         server.wait(timeout=30)
     return rows
+
+
+async def _reruns(port: int, watch: ServerWatch, reruns: int, reviews: list[str]) -> dict:
+    """One student: open Inspect, then `reruns` times type a new review, then `reruns` times rerun with nothing
+    changed. The server's CPU seconds per rerun of each kind, from /proc."""
+    student = Student(port)
+    await student.connect()
+    await student.run("inspect_gates")
+    area = student.elements["Review"]
+    await student.run("inspect_gates", [_text_state(area, reviews[-1])])  # the chosen charts' settings exist now
+    before = watch.cpu_seconds()
+    for review in reviews[:reruns]:  # each differs from the one before
+        await student.run("inspect_gates", [_text_state(area, review)])
+    cpu = {"new review": (watch.cpu_seconds() - before) / reruns}
+    before = watch.cpu_seconds()
+    for _ in range(reruns):
+        await student.run("inspect_gates", [_text_state(area, reviews[reruns - 1])])
+    cpu["nothing changed"] = (watch.cpu_seconds() - before) / reruns
+    await student.close()
+    return cpu
+
+
+def rerun_cost(reruns: int = 30, pid_file: str | None = None) -> dict:
+    """Server CPU per Inspect rerun of one session (typing a new review; changing nothing), printed in ms. With
+    `pid_file`, the server's pid is written there before the reruns start (for a profiler) and the reruns wait 3 s."""
+    reviews, _ = reviews_and_predictions(reruns + 1)
+    port = _free_port()
+    server = start_server(port)
+    try:
+        watch = ServerWatch(server.pid)
+        asyncio.run(_class(port, watch, 1, 0, reviews, _))  # warm-up
+        if pid_file:
+            Path(pid_file).write_text(str(server.pid))
+            time.sleep(3)
+        cpu = asyncio.run(_reruns(port, watch, reruns, reviews))
+        for kind, seconds in cpu.items():
+            print(f"server CPU per Inspect rerun, {kind}: {1000 * seconds:.0f} ms ({reruns} reruns)", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return cpu

@@ -201,8 +201,9 @@ def _check_default_activations(layer, kind: str) -> None:
         )
 
 
-def lstm_trace_from_layer(layer, inputs) -> LSTMTrace:
-    """Replay a built keras.layers.LSTM over one sequence inputs (time, input_dim), starting from zero states."""
+def lstm_weights(layer) -> list[np.ndarray]:
+    """kernel, recurrent kernel and bias of a built keras.layers.LSTM with the default activations (a zero bias when
+    it has none), as lstm_trace takes them."""
     _check_default_activations(layer, "LSTM")
     weights = layer.get_weights()
     if len(weights) == 2:  # use_bias=False
@@ -212,8 +213,12 @@ def lstm_trace_from_layer(layer, inputs) -> LSTMTrace:
             f"Expected a built LSTM layer with kernel, recurrent kernel and bias, got {len(weights)} weight arrays; "
             "call the layer on an input (or build the model) first."
         )
-    kernel, recurrent_kernel, bias = weights
-    return lstm_trace(inputs, kernel, recurrent_kernel, bias)
+    return weights
+
+
+def lstm_trace_from_layer(layer, inputs) -> LSTMTrace:
+    """Replay a built keras.layers.LSTM over one sequence inputs (time, input_dim), starting from zero states."""
+    return lstm_trace(inputs, *lstm_weights(layer))
 
 
 # ------------------------------------------------------------------------------------------------------------ GRU

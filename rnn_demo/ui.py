@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import weakref
 from collections import OrderedDict
 
@@ -27,6 +28,7 @@ PRETRAINED = "pretrained model (fast preset)"
 PRETRAINED_COURSE = "pretrained course model (course preset, 128 units)"
 PRETRAINED_PRESETS = {PRETRAINED: "fast", PRETRAINED_COURSE: "course"}
 MINE = "my trained model"  # still accepted by bundle_named(): the session's latest run
+FIGURES_KEPT = 16  # figures a session keeps for reruns that change nothing they show (Inspect draws 6 per review)
 EPOCH_MODELS_KEPT = 2  # epoch models rebuilt for Inspect that a session keeps (each one copy of the weights)
 TRAINING_JOB = "training_job"  # the session-job key of the IMDb (or own-texts) training
 _OWN_KEY = "own_data_of_job"  # job id -> OwnData of this session's own-texts runs, in session_state only
@@ -299,6 +301,45 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
             memo.popitem(last=False)
     memo.move_to_end(key)
     return memo[key][1]
+
+
+@st.cache_resource
+def _chart_turns() -> threading.RLock:
+    return threading.RLock()
+
+
+def chart_turn() -> threading.RLock:
+    """The server's turn to draw the heavy rest of a page (charts, their serialisation), one session at a time: `with
+    ui.chart_turn(): ...`. That work is pure Python, so under the interpreter lock 30 sessions doing it at once only
+    take turns in 5 ms slices, and the server's event loop, which sends every session's messages, and the sessions
+    still computing their prediction wait behind all of them: a student's prediction reached the browser only when
+    everyone's charts were done. Waiting for the turn costs no CPU. Reentrant: chart() inside it is fine."""
+    return _chart_turns()
+
+
+def chart(container, figure, key: str) -> None:
+    """container.plotly_chart(figure, key=key), in the server's chart turn."""
+    with chart_turn():
+        container.plotly_chart(figure, key=key)
+
+
+def remembered_figure(name: str, sources: tuple, options: tuple, build):
+    """build(), remembered in this session for the last FIGURES_KEPT (name, sources, options): a rerun that changes
+    nothing a figure shows (another widget, a download, a second look) reuses it instead of building it again.
+    `sources` are the inspections drawn (ui.inspect_review returns the same object for the same model and review),
+    held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a new figure;
+    `options` are every other input of the figure (hashable: states, unit order, contrast, font size...)."""
+    memo: OrderedDict = st.session_state.setdefault("remembered_figures", OrderedDict())
+    key = (name, tuple(id(source) for source in sources), options)
+    entry = memo.get(key)
+    if entry is None or any(ref() is not source for ref, source in zip(entry[0], sources)):
+        with chart_turn():
+            figure = build()
+        memo[key] = entry = (tuple(weakref.ref(source) for source in sources), figure)
+        while len(memo) > FIGURES_KEPT:
+            memo.popitem(last=False)
+    memo.move_to_end(key)
+    return entry[1]
 
 
 def restore_view(spec: dict[str, state.UrlParam]) -> None:

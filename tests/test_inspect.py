@@ -67,6 +67,24 @@ def test_replayed_hidden_states_equal_keras_lstm_with_return_sequences(bundle):
     np.testing.assert_allclose(result.states["hidden"], result.states["output"] * np.tanh(cell), atol=1e-12)
 
 
+def test_the_remembered_padding_steps_follow_the_weights_and_any_review_length():
+    """Only the real words are replayed per review (the padding steps are remembered per layer): reviews of every
+    length, in any order, still equal Keras, and after new weights the padding is replayed with them."""
+    bundle = _random_bundle(CONFIG)
+    for review in ["good", REVIEWS[0], "a " * 30 + "dull", "the end"]:  # 1 word, 7, cut to MaxLen (no padding), 2
+        result = inspect.inspect(bundle, review)
+        np.testing.assert_allclose(result.states["hidden"], _keras_hidden_states(bundle, result.review.ids),
+                                   atol=TOLERANCE)
+    before = inspect.inspect(bundle, "the end")
+    lstm = bundle.model.get_layer("lstm")
+    kernel, recurrent, bias = lstm.get_weights()
+    lstm.set_weights([kernel, recurrent, bias + 0.5])  # e.g. the same layer trained further
+    after = inspect.inspect(bundle, "the end")
+    np.testing.assert_allclose(after.states["hidden"], _keras_hidden_states(bundle, after.review.ids), atol=TOLERANCE)
+    assert np.abs(after.states["hidden"] - before.states["hidden"]).max() > 1e-3
+    assert abs(after.running_prediction[-1] - after.prediction) <= TOLERANCE
+
+
 def test_unknown_and_cut_words_are_marked(bundle):
     result = inspect.inspect(bundle, "a marvellous film")
     assert result.tokens == ["a", "marvellous", "film"] and result.review.unknown.tolist() == [False, True, False]

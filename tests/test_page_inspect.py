@@ -450,3 +450,30 @@ def test_a_bad_link_value_is_named_and_the_default_kept():
     warnings = " ".join(warning.value for warning in at.warning)
     assert "order='sideways' is ignored" in warnings and "units='many' is ignored" in warnings
     assert at.radio(key="inspect_order").value == "index"
+
+
+def test_remembered_charts_follow_the_model_and_the_review():
+    """The page keeps its built figures for reruns that change nothing they show, and draws anew for another model or
+    review: each chart always shows the inspection of the model and review in use."""
+    review, other = "a dull film with a great cast", "the plot was awful"
+    at = open_inspect(review)
+    names = at.radio(key="inspect_model").options
+    bundles = {name: models.load_bundle(REPO / "assets" / "models" / ("course" if "course" in name else "fast"))
+               for name in names[:2]}
+
+    def assert_charts_show(name: str, text: str) -> None:
+        result = inspect.inspect(bundles[name], text)
+        hidden = [trace for trace in heatmaps(charts(at)["inspect_heatmaps"]) if trace["name"] == "hidden state h_t"]
+        shown = min(16, bundles[name].config.model.units)  # the first units by number, the page's defaults
+        np.testing.assert_allclose(decode(hidden[0]["z"]), result.states["hidden"][:, :shown].T, atol=1e-5)
+        assert shown_prediction(at)[1] == pytest.approx(result.prediction, abs=1e-3)
+        assert decode(charts(at)["inspect_prediction"]["data"][0]["x"])[0] == pytest.approx(result.prediction, abs=1e-4)
+
+    assert_charts_show(names[0], review)
+    kept = list(at.session_state["remembered_figures"].values())
+    at.run()  # a rerun that changes nothing: the same figures, none built again
+    assert list(at.session_state["remembered_figures"].values()) == kept
+    for name, text in ((names[1], review), (names[0], review), (names[0], other), (names[0], review)):
+        at.radio(key="inspect_model").set_value(name).run()
+        set_review(at, text)
+        assert_charts_show(name, text)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rnn_demo.figures.common import (DIFFERENCE_SCALE, FONT_SIZE, GATE_COLORBAR_TITLE, GATE_COLORS, GATE_SCALE,
                                      NEGATIVE, POSITIVE, SENTIMENT_SCALE, STATE_COLORBAR_TITLE, STATE_SCALE,
-                                     MAX_WORD_TICKS, apply_fonts, hover_words, set_word_axis, shorten, safe,
-                                     word_labels)
+                                     MAX_WORD_TICKS, colorscale, figure_from_spec, hover_words, shorten, safe,
+                                     with_fonts, word_axis, word_labels)
 from rnn_demo.inspect import GATES, LSTM_STATES, Inspection
 
 CONTRASTS = {"full": "full scale", "stretch": "stretched to this review's range"}
@@ -36,8 +35,8 @@ def color_range(state: str, values: np.ndarray, contrast: str = "full") -> tuple
 def _colorbar(state: str, low: float, high: float, size: int, y: float, length: float) -> dict:
     title = GATE_COLORBAR_TITLE if state in GATES else STATE_COLORBAR_TITLE
     ticks = [low, (low + high) / 2, high]
-    return dict(title=dict(text=title, side="top", font_size=size), tickvals=ticks, tickformat=".2f",
-                tickfont_size=size, thickness=16, y=y, len=length, yanchor="middle")
+    return dict(title=dict(text=title, side="top", font=dict(size=size)), tickvals=ticks, tickformat=".2f",
+                tickfont=dict(size=size), thickness=16, y=y, len=length, yanchor="middle")
 
 
 def _word_ticks(columns: list[str], labels: list[str]) -> dict:
@@ -49,7 +48,7 @@ def _word_ticks(columns: list[str], labels: list[str]) -> dict:
 def _unit_ticks(units: list[str]) -> dict:
     step = max(1, -(-len(units) // 32))
     return dict(type="category", autorange="reversed", tickmode="array", tickvals=units[::step],
-                ticktext=units[::step], title_text="unit")
+                ticktext=units[::step], title=dict(text="unit"))
 
 
 def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
@@ -68,8 +67,8 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
     plot_height = sum(heights) + label_px * (len(heights) - 1)  # Plotly's spacing is a share of the plot area
     titles = ["running P(positive) after each word"] + [
         f"{LSTM_STATES[state]} · colours {CONTRASTS[contrast]}" for state in states]
-    # Built as one plain spec rather than with make_subplots and update calls: Plotly validates every update, which
-    # made this figure cost ~0.6 s of server CPU per rerun.
+    # Built as one plain spec rather than with make_subplots and update calls, and not validated (figure_from_spec):
+    # Plotly validates every update, which made this figure cost ~0.6 s of server CPU per rerun.
     font = dict(size=font_size)
     traces: list[dict] = [dict(
         type="scatter", x=columns, y=inspection.running_prediction, mode="lines+markers", name="running P(positive)",
@@ -88,43 +87,43 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
         top += height + label_px
         layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", domain=[0, 1], tickfont=font,
                                         **_word_ticks(columns, labels))
-        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=domain, tickfont=font, title_font=font)
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=domain, tickfont=font)
         layout["annotations"].append(dict(text=title, x=0.5, y=domain[1], xref="paper", yref="paper",
                                           xanchor="center", yanchor="bottom", showarrow=False, font=font))
         if row == 1:
-            layout["yaxis"].update(range=[0, 1], title_text="P(pos)", tickvals=[0, 0.5, 1])
+            layout["yaxis"].update(range=[0, 1], title=dict(text="P(pos)", font=font), tickvals=[0, 0.5, 1])
             continue
         state = states[row - 2]
         values = inspection.states[state][:, unit_order].T.astype(np.float32)  # (units, time)
         low, high = color_range(state, values, contrast)
         traces.append(dict(
             type="heatmap", z=values, x=columns, y=units, zmin=low, zmax=high, name=LSTM_STATES[state],
-            xaxis=f"x{suffix}", yaxis=f"y{suffix}", colorscale=GATE_SCALE if state in GATES else STATE_SCALE,
+            xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+            colorscale=colorscale(GATE_SCALE if state in GATES else STATE_SCALE),
             colorbar=_colorbar(state, low, high, font_size, (domain[0] + domain[1]) / 2, domain[1] - domain[0]),
             hovertemplate=f"{LSTM_STATES[state]}<br>word %{{x}}<br>unit %{{y}}<br>value %{{z:.3f}}<extra></extra>"))
         layout[f"yaxis{suffix}"].update(_unit_ticks(units))
+        layout[f"yaxis{suffix}"]["title"]["font"] = font
     if inspection.review.truncated:
         layout["annotations"].append(dict(
             x=columns[0], y=1.0, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False, font=font,
             text=f"⟵ {len(inspection.review.cut_tokens):,} earlier words cut by MaxLen"))
-    return go.Figure(dict(data=traces, layout=layout))
+    return figure_from_spec(dict(data=traces, layout=layout))
 
 
 def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
     """One unit's value after each word, beside the running prediction."""
     labels = word_labels(inspection.tokens, inspection.review.unknown)
     positions = np.arange(len(labels))
-    figure = go.Figure()
-    figure.add_trace(go.Scatter(x=positions, y=inspection.states[state][:, unit], mode="lines+markers",
-                                name=f"{LSTM_STATES[state]}, unit {unit}", line=dict(color="#000"),
-                                customdata=labels, hovertemplate="%{customdata}: %{y:.3f}<extra></extra>"))
-    figure.add_trace(go.Scatter(x=positions, y=inspection.running_prediction, mode="lines", name="running P(positive)",
-                                line=dict(dash="dot", color=POSITIVE),
-                                hovertemplate="P(positive) %{y:.3f}<extra></extra>"))
-    set_word_axis(figure, labels)
-    figure.update_xaxes(range=[-0.5, len(labels) - 0.5])
-    figure.update_layout(height=340, margin=dict(l=50, r=20, t=40, b=10), legend=dict(orientation="h", y=1.18))
-    return apply_fonts(figure, font_size)
+    traces = [
+        dict(type="scatter", x=positions, y=inspection.states[state][:, unit], mode="lines+markers",
+             name=f"{LSTM_STATES[state]}, unit {unit}", line=dict(color="#000"), customdata=labels,
+             hovertemplate="%{customdata}: %{y:.3f}<extra></extra>"),
+        dict(type="scatter", x=positions, y=inspection.running_prediction, mode="lines", name="running P(positive)",
+             line=dict(dash="dot", color=POSITIVE), hovertemplate="P(positive) %{y:.3f}<extra></extra>")]
+    layout = dict(xaxis=dict(word_axis(labels), range=[-0.5, len(labels) - 0.5]), height=340,
+                  margin=dict(l=50, r=20, t=40, b=10), legend=dict(orientation="h", y=1.18))
+    return figure_from_spec(dict(data=traces, layout=with_fonts(layout, font_size)))
 
 
 def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
@@ -135,20 +134,19 @@ def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_si
     words_per_line = max(3, min(12, int(1000 / (0.62 * font_size * max(map(len, labels)) + 16))))
     lines = int(np.ceil(len(labels) / words_per_line))
     grid = np.full((lines, words_per_line), np.nan)
-    text = np.full((lines, words_per_line), "", dtype=object)
+    text = [[""] * words_per_line for _ in range(lines)]
     for index, (label, value) in enumerate(zip(labels, values)):
         grid[index // words_per_line, index % words_per_line] = value
-        text[index // words_per_line, index % words_per_line] = label
+        text[index // words_per_line][index % words_per_line] = label
     low, high = color_range(state, values)
-    figure = go.Figure(go.Heatmap(
-        z=grid, text=text, texttemplate="%{text}", textfont=dict(size=font_size), zmin=low, zmax=high,
-        colorscale=GATE_SCALE if state in GATES else STATE_SCALE, xgap=2, ygap=2,
-        hovertemplate="%{text}: %{z:.3f}<extra></extra>", colorbar=_colorbar(state, low, high, font_size, 0.5, 1.0),
-    ))
-    figure.update_yaxes(autorange="reversed", showticklabels=False, ticks="", showgrid=False, zeroline=False)
-    figure.update_xaxes(showticklabels=False, ticks="", showgrid=False, zeroline=False)
-    figure.update_layout(height=max(140, 30 + int(2.6 * font_size) * lines), margin=dict(l=10, r=10, t=10, b=10))
-    return apply_fonts(figure, font_size)
+    trace = dict(type="heatmap", z=grid, text=text, texttemplate="%{text}", textfont=dict(size=font_size), zmin=low,
+                 zmax=high, colorscale=colorscale(GATE_SCALE if state in GATES else STATE_SCALE), xgap=2, ygap=2,
+                 hovertemplate="%{text}: %{z:.3f}<extra></extra>",
+                 colorbar=_colorbar(state, low, high, font_size, 0.5, 1.0))
+    hidden = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False)
+    layout = dict(yaxis=dict(hidden, autorange="reversed"), xaxis=dict(hidden),
+                  height=max(140, 30 + int(2.6 * font_size) * lines), margin=dict(l=10, r=10, t=10, b=10))
+    return figure_from_spec(dict(data=[trace], layout=with_fonts(layout, font_size)))
 
 
 def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.9,
@@ -157,24 +155,23 @@ def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.
     edges are the saturated zones (below `low`: closed, above `high`: open)."""
     edges = np.linspace(0, 1, 21)
     centres = (edges[:-1] + edges[1:]) / 2
-    figure = go.Figure()
+    traces = []
     for gate in GATES:
         counts, _ = np.histogram(inspection.states[gate], bins=edges)
-        figure.add_trace(go.Bar(x=centres, y=counts / max(1, counts.sum()), name=LSTM_STATES[gate],
-                                marker_color=GATE_COLORS[gate],
-                                hovertemplate=f"{LSTM_STATES[gate]}: %{{y:.1%}} of values near %{{x:.2f}}"
-                                "<extra></extra>"))
-    # The saturated zones, shaded, with their names inside the chart (shapes and annotations in one update).
+        traces.append(dict(type="bar", x=centres, y=counts / max(1, counts.sum()), name=LSTM_STATES[gate],
+                           marker=dict(color=GATE_COLORS[gate]),
+                           hovertemplate=f"{LSTM_STATES[gate]}: %{{y:.1%}} of values near %{{x:.2f}}<extra></extra>"))
+    # The saturated zones, shaded, with their names inside the chart.
     zones = ((0, low, "closed", 0, "left"), (high, 1, "open", 1, "right"))
-    figure.update_layout(
+    layout = dict(
         shapes=[dict(type="rect", xref="x", yref="paper", x0=start, x1=end, y0=0, y1=1, fillcolor="#999",
-                     opacity=0.2, line_width=0, layer="below") for start, end, *_ in zones],
+                     opacity=0.2, line=dict(width=0), layer="below") for start, end, *_ in zones],
         annotations=[dict(text=f"saturated: {name}", xref="x", yref="paper", x=x, y=1, xanchor=anchor,
-                          yanchor="top", showarrow=False) for _, _, name, x, anchor in zones])
-    figure.update_layout(barmode="group", height=340, xaxis=dict(range=[0, 1], title_text="gate value (0 = closed, "
-                         "1 = open)"), yaxis=dict(tickformat=".0%", title_text="share of values"),
-                         margin=dict(l=60, r=20, t=40, b=10), legend=dict(orientation="h", y=1.2))
-    return apply_fonts(figure, font_size)
+                          yanchor="top", showarrow=False) for _, _, name, x, anchor in zones],
+        barmode="group", height=340, xaxis=dict(range=[0, 1], title=dict(text="gate value (0 = closed, 1 = open)")),
+        yaxis=dict(tickformat=".0%", title=dict(text="share of values")), margin=dict(l=60, r=20, t=40, b=10),
+        legend=dict(orientation="h", y=1.2))
+    return figure_from_spec(dict(data=traces, layout=with_fonts(layout, font_size)))
 
 
 def pair_labels(first: Inspection, second: Inspection, comparison: dict) -> list[str]:
@@ -188,50 +185,63 @@ def pair_labels(first: Inspection, second: Inspection, comparison: dict) -> list
     return labels
 
 
+PAIR_SPACING = 0.25  # between the two panels of the minimal pair, a share of the figure's height
+PAIR_ROW_HEIGHTS = (0.35, 0.65)  # running predictions, difference heatmap
+
+
 def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict, state: str, unit_order: np.ndarray,
                         font_size: int = FONT_SIZE, tolerance: float = 1e-3) -> go.Figure:
     """Running predictions of A and B over their aligned words; below, if any aligned state changed by more than
-    `tolerance`, the difference B − A of one state per unit (units of `unit_order` top to bottom)."""
+    `tolerance`, the difference B − A of one state per unit (units of `unit_order` top to bottom). The panels are
+    laid out as make_subplots(rows=2, vertical_spacing=PAIR_SPACING, row_heights=PAIR_ROW_HEIGHTS) would."""
     columns = comparison["columns"]
     labels = pair_labels(first, second, comparison)
     names = [f"{index + 1} {label}" for index, label in enumerate(labels)]
     changed = comparison["largest"][state] > tolerance
-    figure = make_subplots(rows=2 if changed else 1, cols=1, vertical_spacing=0.25,
-                           row_heights=[0.35, 0.65] if changed else None,
-                           subplot_titles=["running P(positive): review A vs review B"] +
-                           ([f"{LSTM_STATES[state]}: B − A at each aligned word"] if changed else []))
+    if changed:
+        plotted = 1 - PAIR_SPACING
+        domains = [[1 - PAIR_ROW_HEIGHTS[0] * plotted, 1.0], [0.0, PAIR_ROW_HEIGHTS[1] * plotted]]
+    else:
+        domains = [[0.0, 1.0]]
+    titles = ["running P(positive): review A vs review B"] + (
+        [f"{LSTM_STATES[state]}: B − A at each aligned word"] if changed else [])
+    traces = []
     for inspection, side, name, dash in ((first, "first", "A", "solid"), (second, "second", "B", "dash")):
-        running = [inspection.running_prediction[getattr(column, side)] if getattr(column, side) is not None
+        running = [float(inspection.running_prediction[getattr(column, side)]) if getattr(column, side) is not None
                    else None for column in columns]
-        figure.add_trace(go.Scatter(x=names, y=running, name=f"review {name}", mode="lines+markers",
-                                    line=dict(color="#000" if name == "A" else NEGATIVE, dash=dash),
-                                    connectgaps=True, hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>"), row=1, col=1)
-    figure.update_yaxes(range=[0, 1], title_text="P(pos)", row=1, col=1)
+        traces.append(dict(type="scatter", x=names, y=running, name=f"review {name}", mode="lines+markers",
+                           line=dict(color="#000" if name == "A" else NEGATIVE, dash=dash), connectgaps=True,
+                           hovertemplate=f"{name}: %{{y:.3f}}<extra></extra>", xaxis="x", yaxis="y"))
+    layout: dict = dict(height=700 if changed else 330, margin=dict(l=70, r=30, t=40, b=10),
+                        legend=dict(orientation="h", y=1.12), annotations=[
+                            dict(text=title, x=0.5, y=domain[1], xref="paper", yref="paper", xanchor="center",
+                                 yanchor="bottom", showarrow=False) for title, domain in zip(titles, domains)])
+    for row, domain in enumerate(domains, start=1):
+        suffix = "" if row == 1 else str(row)
+        layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", domain=[0.0, 1.0], **_word_ticks(names, labels))
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=domain)
+    layout["yaxis"].update(range=[0, 1], title=dict(text="P(pos)"))
     if changed:
         units = [str(unit) for unit in unit_order]
         difference = comparison["states"][state][:, unit_order].T.astype(np.float32)  # (units, columns), NaN: no pair
         bound = comparison["largest"][state]
-        domain = figure.layout.yaxis2.domain
-        figure.add_trace(go.Heatmap(
-            z=difference, x=names, y=units, zmin=-bound, zmax=bound, colorscale=DIFFERENCE_SCALE,
-            colorbar=dict(title=dict(text="B − A", side="top", font_size=font_size), tickformat=".2f", thickness=16,
-                          tickfont_size=font_size,
-                          y=(domain[0] + domain[1]) / 2, len=domain[1] - domain[0]),
-            hovertemplate="word %{x}<br>unit %{y}<br>B − A = %{z:.3f}<extra></extra>"), row=2, col=1)
-        figure.update_yaxes(**_unit_ticks(units), row=2, col=1)
-    for row in range(1, 3 if changed else 2):
-        figure.update_xaxes(**_word_ticks(names, labels), row=row, col=1)
-    figure.update_layout(height=700 if changed else 330, margin=dict(l=70, r=30, t=40, b=10),
-                         legend=dict(orientation="h", y=1.12))
-    return apply_fonts(figure, font_size)
+        domain = domains[1]
+        traces.append(dict(
+            type="heatmap", z=difference, x=names, y=units, zmin=-bound, zmax=bound,
+            colorscale=colorscale(DIFFERENCE_SCALE),
+            colorbar=dict(title=dict(text="B − A", side="top", font=dict(size=font_size)), tickformat=".2f",
+                          thickness=16, tickfont=dict(size=font_size), y=(domain[0] + domain[1]) / 2,
+                          len=domain[1] - domain[0]),
+            hovertemplate="word %{x}<br>unit %{y}<br>B − A = %{z:.3f}<extra></extra>", xaxis="x2", yaxis="y2"))
+        layout["yaxis2"].update(_unit_ticks(units))
+    return figure_from_spec(dict(data=traces, layout=with_fonts(layout, font_size)))
 
 
 def prediction_bar(probability: float, font_size: int = FONT_SIZE) -> go.Figure:
     """A single horizontal bar from negative (0) to positive (1)."""
-    figure = go.Figure(go.Bar(x=[probability], y=["P(positive)"], orientation="h",
-                              marker_color=POSITIVE if probability >= 0.5 else NEGATIVE,
-                              text=[f"{probability:.3f}"], textposition="outside",
-                              hovertemplate="P(positive) = %{x:.4f}<extra></extra>"))
-    figure.update_layout(height=70 + 3 * font_size, xaxis=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
-                         ticktext=["0 negative", "0.5", "1 positive"]), margin=dict(l=10, r=10, t=5, b=2 * font_size))
-    return apply_fonts(figure, font_size)
+    trace = dict(type="bar", x=[probability], y=["P(positive)"], orientation="h",
+                 marker=dict(color=POSITIVE if probability >= 0.5 else NEGATIVE), text=[f"{probability:.3f}"],
+                 textposition="outside", hovertemplate="P(positive) = %{x:.4f}<extra></extra>")
+    layout = dict(height=70 + 3 * font_size, xaxis=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
+                  ticktext=["0 negative", "0.5", "1 positive"]), margin=dict(l=10, r=10, t=5, b=2 * font_size))
+    return figure_from_spec(dict(data=[trace], layout=with_fonts(layout, font_size)))
