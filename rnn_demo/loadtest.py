@@ -8,6 +8,9 @@ on the Train page meanwhile. Reports p50/p95 of open, type->prediction (until th
 x.xxx)" heading arrives) and the full rerun (until the script finished), errors, wrong predictions, the server's peak
 RSS and CPU seconds. `--reruns 30` instead measures one student's server CPU per Inspect rerun (typing a new review;
 changing nothing). Not part of the test suite: it takes minutes and measures a machine, not a behaviour.
+
+It is a client of the app, not part of it: of Streamlit it imports only the protocol's message classes
+(streamlit.proto, generated protobuf code), never a drawing command, and only inside the functions that speak it.
 """
 
 from __future__ import annotations
