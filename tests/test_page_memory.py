@@ -5,25 +5,17 @@ the IMDb comparison's numbers equal to the scoring function's."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import rerun_until
+
 from rnn_demo.jobs import JobStatus
 from rnn_demo.tasks import long_range
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def _rerun_until(at: AppTest, condition, timeout: float = 300.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition(at):
-        assert not at.exception and time.monotonic() < deadline, "the page did not reach the expected state"
-        time.sleep(0.5)
-        at.run()
-    assert not at.exception
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +40,8 @@ def test_course_examples_with_counted_words(at):
 def test_three_cells_train_live_and_the_page_states_their_accuracies(at):
     at.slider(key="memory_length").set_value(10).run()
     at.button(key="memory_train").click().run()
-    _rerun_until(at, lambda at: "jobs" in at.session_state and all(j.finished for j in _jobs(at).values())
-                 and any("At L = 10" in m.value for m in at.markdown))
+    rerun_until(at, lambda at: "jobs" in at.session_state and all(j.finished for j in _jobs(at).values())
+                and any("At L = 10" in m.value for m in at.markdown), timeout=300)
     jobs = _jobs(at)
     assert all(job.status is JobStatus.DONE for job in jobs.values())
     sentence = next(m.value for m in at.markdown if "At L = 10" in m.value)

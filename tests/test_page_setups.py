@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import rerun_until
+
 from rnn_demo import ui
 from rnn_demo.jobs import JobStatus
 
@@ -29,23 +31,13 @@ def _job(at: AppTest, name: str):
     return at.session_state["jobs"].get(f"setups_{name}") if "jobs" in at.session_state else None
 
 
-def _rerun_until(at: AppTest, condition, timeout: float = 120.0) -> None:
-    """Re-run the page every half second (as the live fragment does in a browser) until `condition(at)` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition(at):
-        assert not at.exception and time.monotonic() < deadline, "the page did not reach the expected state"
-        time.sleep(0.5)
-        at.run()
-    assert not at.exception
-
-
 def _open(at: AppTest, choice: str, name: str) -> None:
     at.radio(key="setups_choice").set_value(choice).run()
     assert not at.exception
     if _job(at, name) is None:
         assert any("Press **Train**" in info.value for info in at.info)
         at.button(key=f"setups_train_{name}").click().run()
-    _rerun_until(at, lambda at: any(s.value.startswith("Trained in") for s in at.success))
+    rerun_until(at, lambda at: any(s.value.startswith("Trained in") for s in at.success), timeout=120)
 
 
 def test_page_opens_with_a_diagram_before_training(at):
@@ -137,9 +129,9 @@ def test_stop_keeps_the_partial_model_and_says_so():
     at.switch_page("pages/setups.py").run()
     at.radio(key="setups_choice").set_value("Many-to-one").run()
     at.button(key="setups_train_many_to_one").click().run()
-    _rerun_until(at, lambda at: _job(at, "many_to_one").latest is not None)
+    rerun_until(at, lambda at: _job(at, "many_to_one").latest is not None, timeout=120)
     at.button(key="setups_many_to_one_stop").click().run()
-    _rerun_until(at, lambda at: at.warning)
+    rerun_until(at, lambda at: at.warning, timeout=120)
     job = _job(at, "many_to_one")
     assert job.status is JobStatus.STOPPED and job.result.stopped
     assert "Stopped after" in at.warning[0].value and "partly trained" in at.warning[0].value
