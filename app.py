@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from rnn_demo import ui
+from rnn_demo import runtime, ui
 from rnn_demo.lessons import LESSONS
 
+runtime.configure_threads()  # before TensorFlow's first operation in this server (see rnn_demo/runtime.py)
 st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
 
 # Each url_path is its file's name, so a first visit straight to a page's address finds the same page whichever way

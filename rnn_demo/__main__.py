@@ -202,12 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--reruns", type=int, default=0,
                       help="instead: one student, this many Inspect reruns, server CPU per rerun")
     load.add_argument("--pid-file", help="with --reruns: write the server's pid here (to attach a profiler)")
-    load.set_defaults(run=command_loadtest)
+    load.set_defaults(run=command_loadtest, uses_tensorflow=False)  # the simulated students need no TensorFlow
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "uses_tensorflow", True):
+        from rnn_demo import runtime
+
+        runtime.configure_threads()
     try:
         return args.run(args)
     except ValueError as error:  # every bad input the package reports: settings, text, files, data sources

@@ -120,6 +120,9 @@ def _tokenized(seed: int, subset: int | None, source: str):
 
 def train_imdb_plain(config_dict: dict, source: str, on_event, should_stop) -> dict:
     """Train on a worker; return the bundle as plain values (see `bundle_from_plain`)."""
+    from rnn_demo import runtime
+
+    runtime.configure_threads()  # a worker that has not run TensorFlow yet takes the app's thread pools
     from rnn_demo import training
     from rnn_demo.config import RunConfig
 

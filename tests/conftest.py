@@ -16,6 +16,10 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from rnn_demo import runtime  # noqa: E402
+
+runtime.configure_threads()  # the app's thread pools, so tests train as the app does
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
