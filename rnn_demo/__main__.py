@@ -140,7 +140,8 @@ def command_bench(args) -> int:
         return 0
     from rnn_demo import bench
 
-    bench.run(budget_seconds=args.budget, presets=args.presets)
+    bench.run(budget_seconds=args.budget, presets=args.presets, repeats=args.repeats, subset=args.subset,
+              json_path=args.json)
     return 0
 
 
@@ -190,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="time-to-accuracy of the presets against the course's reference")
     bench.add_argument("--budget", type=float, default=15.0, help="seconds of training for 'accuracy after budget'")
     bench.add_argument("--presets", nargs="+", default=["fast", "course"])
+    bench.add_argument("--repeats", type=int, default=3,
+                       help="trainings of each model (seeds 0..R-1), interleaved; the table shows medians and ranges")
+    bench.add_argument("--json", metavar="FILE", help="write every run's raw points (seconds, test accuracy, reviews "
+                       "seen) and the summary to FILE")
+    bench.add_argument("--subset", type=int, help=argparse.SUPPRESS)  # for a quick smoke run: reviews used in all
     bench.add_argument("--class", dest="class_size", type=int, metavar="N",
                        help="instead: N fast trainings submitted at once through the app's job queue")
     bench.add_argument("--slots", type=int, help="with --class: trainings at once (default RNN_DEMO_MAX_TRAININGS)")

@@ -180,15 +180,21 @@ def test_review_file_with_a_byte_order_mark_reads_its_first_word(bundle_folder, 
     assert [r["tokens"] for r in _json_lines(capsys.readouterr().out)] == [["a", "good", "film"], ["bad"]]
 
 
-def test_bench_with_an_unknown_preset_is_refused_before_the_reference_run(capsys, monkeypatch):
+def test_bench_with_bad_settings_is_refused_before_the_reference_run(capsys, monkeypatch, tmp_path):
     from rnn_demo import bench
 
-    monkeypatch.setattr(bench, "bench_reference", lambda *a, **k: pytest.fail("the reference run started"))
+    monkeypatch.setattr(bench, "bench_run", lambda *a, **k: pytest.fail("the reference run started"))
     monkeypatch.setattr(bench.data, "load_bundled", lambda *a, **k: pytest.fail("the reviews were loaded"))
     assert main(["bench", "--presets", "fast", "nope"]) == 2
     assert "unknown preset 'nope'" in _one_error_line(capsys)
     assert main(["bench", "--budget", "0"]) == 2
     assert "budget" in _one_error_line(capsys)
+    assert main(["bench", "--repeats", "0"]) == 2
+    assert "repeats must be a whole number between 1 and 50, got 0" in _one_error_line(capsys)
+    assert main(["bench", "--json", str(tmp_path)]) == 2
+    assert "is a folder" in _one_error_line(capsys)
+    assert main(["bench", "--json", str(tmp_path / "missing" / "points.json")]) == 2
+    assert "does not exist" in _one_error_line(capsys)
 
 
 def test_train_with_an_unknown_cell_exits_2_naming_the_cells(tmp_path, capsys):
