@@ -176,11 +176,13 @@ def report_lines(summaries: dict[str, ModelSummary], budget_seconds: float, trai
     reference = summaries.get(REFERENCE)
     repeats = max(summary.accuracy_at_budget.repeats for summary in summaries.values())
     budget, target = f"{budget_seconds:g}s", f"{target_accuracy:.0%}"
+    seeds = "seed 0" if repeats == 1 else f"seeds 0-{repeats - 1}"
     lines = [f"IMDb, {train_reviews:,} training / {test_reviews:,} test reviews (accuracy on the test split), "
-             f"{budget_seconds:g} s budget, target {target}, median (min-max) of {repeats} repeat(s), seeds "
-             f"0-{repeats - 1}, interleaved",
+             f"{budget_seconds:g} s budget, target {target}",
+             f"median (min-max) of {repeats} repeat{'s' if repeats > 1 else ''} ({seeds}, models interleaved); "
+             f"x ref = median / the reference's median",
              f"{'model':<11}{f'acc @ {budget}':>22}{'x ref':>7}{f'reviews @ {budget}':>15}"
-             f"{f'time to {target}':>24}{'reached':>9}{'x ref':>7}{f'reviews @ {target}':>14}{'best acc':>10}"
+             f"{f'time to {target}':>24}{'reached':>9}{'x ref':>7}{f'reviews @ {target}':>15}{'best acc':>10}"
              f"{'reviews/s':>11}"]
     for model, summary in summaries.items():
         accuracy, time_to_target = summary.accuracy_at_budget, summary.time_to_target
@@ -191,11 +193,11 @@ def report_lines(summaries: dict[str, ModelSummary], budget_seconds: float, trai
             f"{_number(summary.reviews_at_budget.median, '{:,.0f}'):>15}"
             f"{_with_range(time_to_target, '{:.1f}', ' s'):>24}"
             f"{f'{time_to_target.count}/{time_to_target.repeats}':>9}{_number(ratio_time, '{:.2f}'):>7}"
-            f"{_number(summary.reviews_to_target.median, '{:,.0f}'):>14}"
+            f"{_number(summary.reviews_to_target.median, '{:,.0f}'):>15}"
             f"{_number(summary.best_accuracy.median, '{:.3f}'):>10}"
             f"{_number(summary.reviews_per_second.median, '{:,.0f}'):>11}")
-    lines.append("reviews/s: training reviews per second of the training clock after the first batch (tracing); "
-                 "the clock pauses while the test accuracy is measured")
+    lines.append("reviews/s: after the first batch (it traces the training step); the training clock pauses while the "
+                 "test accuracy is measured")
     lines += [check.line(budget_seconds) for check in target_checks(summaries, budget_seconds)]
     return lines
 

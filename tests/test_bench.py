@@ -125,7 +125,8 @@ def test_the_table_shows_medians_ranges_and_ratios_of_the_medians():
     assert summaries["reference"].time_to_target == bench_report.Spread(30.0, 20.0, 30.0, 2, 3)
     assert summaries["fast"].time_to_target.median == 5.0 and summaries["fast"].reviews_at_budget.median == 481
     lines = bench_report.report_lines(summaries, 15.0, train_reviews=20_000, test_reviews=2_500)
-    assert "20,000 training / 2,500 test reviews" in lines[0] and "target 80%" in lines[0] and "3 repeat(s)" in lines[0]
+    assert "20,000 training / 2,500 test reviews" in lines[0] and "target 80%" in lines[0]
+    assert lines[1].startswith("median (min-max) of 3 repeats (seeds 0-2, models interleaved)")
     reference_row = next(line for line in lines if line.startswith("reference"))
     fast_row = next(line for line in lines if line.startswith("fast"))
     assert "0.790 (0.710-0.800)" in reference_row and "30.0 s (20.0-30.0)" in reference_row and " 2/3 " in reference_row
