@@ -108,8 +108,9 @@ class BenchData:
     def test_reviews(self) -> int:
         return len(self.tokenized.test)
 
-    def reference_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """(x_train, x_test) as the course makes them: ids over the 10,000 most common words, pad_sequences(200)."""
+    def reference_rows(self) -> tuple[int, np.ndarray, np.ndarray]:
+        """(vocabulary size, x_train, x_test) as the course makes them: ids over the 10,000 most common words,
+        pad_sequences(maxlen=200)."""
         if REFERENCE not in self._encoded:
             vocab = text.Vocabulary.build(self.tokenized.train, min(10_000, self.max_vocab_size))
             to_ids = lambda token_lists: [[vocab.id_of(t) for t in tokens] for tokens in token_lists]  # noqa: E731
@@ -125,12 +126,13 @@ class BenchData:
 
 def _reference_model(vocab_size: int, seed: int) -> keras.Model:
     """The course's model with Keras' default initialisers, seeded (the same distributions, reproducible)."""
+    uniform = keras.initializers.RandomUniform(-0.05, 0.05, seed=seed)  # the Embedding's default, "uniform"
     model = keras.Sequential([
         keras.Input(shape=(None,), dtype="int32"),
-        layers.Embedding(vocab_size, 128, embeddings_initializer=keras.initializers.RandomUniform(-0.05, 0.05, seed)),
-        layers.LSTM(128, kernel_initializer=keras.initializers.GlorotUniform(seed + 1),
+        layers.Embedding(vocab_size, 128, embeddings_initializer=uniform),
+        layers.LSTM(128, kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1),
                     recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 2)),
-        layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(seed + 3)),
+        layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 3)),
     ])
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
