@@ -147,6 +147,9 @@ class Intervention:
         return c_t, h_t
 
 
+_SIGMOID_GATES = [0, 1, 3]  # i, f, o of Keras' gate order i, f, c, o
+
+
 def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None,
                intervention: Intervention | None = None) -> LSTMTrace:
     """Replay a Keras LSTM over one sequence inputs (time, input_dim) from h0, c0 (units,; zeros by default).
@@ -169,7 +172,7 @@ def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None,
     hidden = np.empty((inputs.shape[0], units))  # (time, units)
     for t in range(inputs.shape[0]):
         z = (x_proj[t] + h_prev @ recurrent_kernel).reshape(4, units)  # (4, units) pre-activations
-        i_t, f_t, o_t = sigmoid(z[0]), sigmoid(z[1]), sigmoid(z[3])
+        i_t, f_t, o_t = sigmoid(z[_SIGMOID_GATES])  # one call for the three gates
         g_t = np.tanh(z[2])
         if intervention is not None:
             i_t, f_t = intervention.gates(t, i_t, f_t)

@@ -41,9 +41,12 @@ def _keras_hidden_states(bundle: models.Bundle, ids: np.ndarray) -> np.ndarray:
     return np.asarray(copy(embedded[None].astype("float32")))[0][-len(ids):]  # (time, units), the real words
 
 
-def test_running_prediction_ends_at_the_prediction(bundle):
+def test_running_prediction_ends_at_the_prediction_keras_gives(bundle):
     result = inspect.inspect(bundle, "A good film, a dull plot!")
     assert result.running_prediction.shape == (len(result.tokens),)
+    padded = text.pad_rows([result.review.ids.tolist()], bundle.config.text.maxlen)
+    keras_prediction = float(np.asarray(bundle.model.predict_on_batch(padded))[0, 0])
+    assert abs(result.prediction - keras_prediction) <= TOLERANCE
     assert abs(result.running_prediction[-1] - result.prediction) <= TOLERANCE
     assert 0 < result.prediction < 1 and result.label == ("positive" if result.prediction >= 0.5 else "negative")
     assert np.all((result.running_prediction > 0) & (result.running_prediction < 1))
