@@ -12,8 +12,8 @@ import threading
 import weakref
 from dataclasses import dataclass
 
-import keras
 import numpy as np
+import tensorflow as tf
 
 from rnn_demo import lstm_math, text
 from rnn_demo.models import Bundle
@@ -112,7 +112,7 @@ def _after_padding(layer, weights: list[np.ndarray], pad_input: np.ndarray, step
 def _embedding_rows(bundle: Bundle, ids: np.ndarray) -> np.ndarray:
     """The embedding rows of `ids`, read from the layer's weights now (only these rows: the course model's whole
     matrix is 5 MB, more to copy than the replay costs)."""
-    return np.asarray(keras.ops.take(_layer(bundle, "embedding").embeddings, ids, axis=0))
+    return tf.gather(_layer(bundle, "embedding").embeddings.value, ids).numpy()
 
 
 def inspect(bundle: Bundle, review_text: str) -> Inspection:
