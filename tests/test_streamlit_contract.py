@@ -89,3 +89,39 @@ def test_requirements_pin_the_tested_streamlit_range():
     pins = [line for line in (REPO / "requirements.txt").read_text().splitlines() if line.startswith("streamlit")]
     assert pins == ["streamlit>=1.67,<1.68"]
     assert streamlit.__version__.startswith("1.67.")
+
+
+def test_ui_chart_sends_the_message_st_plotly_chart_sends(tmp_path):
+    """ui.chart builds the chart message itself, to write a remembered figure's JSON once: it must equal what
+    st.plotly_chart sends for the same figure (spec, theme, config, form, size), in the main area and in a column."""
+    import json
+
+    script = tmp_path / "charts.py"
+    script.write_text(
+        "import numpy as np\nimport streamlit as st\nimport plotly.graph_objects as go\nfrom rnn_demo import ui\n"
+        "from streamlit.delta_generator import DeltaGenerator\n"
+        "layouts, enqueue = [], DeltaGenerator._enqueue\n"
+        "def spy(self, name, proto, *args, layout_config=None, **kwargs):\n"
+        "    if name == 'plotly_chart':\n        layouts.append(layout_config)\n"
+        "    return enqueue(self, name, proto, *args, layout_config=layout_config, **kwargs)\n"
+        "DeltaGenerator._enqueue = spy\n"
+        "figure = go.Figure(go.Heatmap(z=np.arange(6.0).reshape(2, 3), x=['a', 'b', 'c']))\n"
+        "figure.update_layout(height=333, title=dict(text='t'))\n"
+        "st.plotly_chart(figure, key='theirs')\nui.chart(st, figure, key='ours')\n"
+        "left, right = st.columns(2)\nleft.plotly_chart(figure, key='theirs_in_column')\n"
+        "ui.chart(right, figure, key='ours_in_column')\nui.chart(st, figure, key='ours_again')\n"
+        "DeltaGenerator._enqueue = enqueue\n"
+        "st.text(repr([layouts[0] == layouts[1] == layouts[2] == layouts[3], layouts[0].height]))\n",
+        encoding="utf-8")
+    at = AppTest.from_file(str(script))
+    at.run()
+    assert not at.exception
+    charts = at.get("plotly_chart")
+    assert len(charts) == 5
+    protos = [chart.proto for chart in charts]
+    theirs, ours = protos[0], protos[1]
+    assert json.loads(ours.spec) == json.loads(theirs.spec) and "bdata" in ours.spec  # arrays as Plotly sends them
+    assert (ours.theme, ours.config, ours.form_id) == (theirs.theme, theirs.config, theirs.form_id)
+    assert ours.id != theirs.id and len({proto.id for proto in protos}) == 5  # each key its own element
+    assert json.loads(protos[3].spec) == json.loads(protos[2].spec)  # in a column too
+    assert at.text[0].value == "[True, 333]"  # the same width and height settings, the figure's own height
