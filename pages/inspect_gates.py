@@ -63,7 +63,7 @@ verdict.subheader(f"Prediction: {positive if result.prediction >= 0.5 else negat
 # The rest of the page (charts, widgets, downloads) takes its turn: see ui.chart_turn.
 with ui.chart_turn():
     if not present:
-        ui.chart(st, ui.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar(
+        ui.chart(st, ui.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar_spec(
             result.prediction, font_size)), key="inspect_prediction")
     if result.review.unknown.any():
         st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
@@ -101,7 +101,7 @@ with ui.chart_turn():
     if chosen:
         units = order_units(result, "hidden", order_by)[:shown]
         ui.chart(chart_slot, ui.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
-                                contrast, font_size), lambda: figures.inspection_figure(result, chosen, units, contrast,
+                                contrast, font_size), lambda: figures.inspection_spec(result, chosen, units, contrast,
                                 font_size)), key="inspect_heatmaps")
         if shown < units_total:
             chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on "
@@ -116,13 +116,13 @@ with ui.chart_turn():
     unit = int(unit_col.number_input("Unit", 0, units_total - 1, **ui.persistent(
         "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
     unit_options = (unit_state, unit, font_size)
-    ui.chart(st, ui.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_figure(
+    ui.chart(st, ui.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_spec(
         result, unit_state, unit, font_size=font_size)), key="inspect_coloured_words")
-    ui.chart(st, ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_figure(
+    ui.chart(st, ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_spec(
         result, unit_state, unit, font_size)), key="inspect_unit_trace")
 
     with st.expander("Gate saturation: how often are the gates fully open or closed?"):
-        ui.chart(st, ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_figure(
+        ui.chart(st, ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_spec(
             result, font_size=font_size)), key="inspect_saturation")
         st.caption(saturation_caption(result))
 
@@ -148,7 +148,7 @@ with ui.chart_turn():
                         f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
             pair_units = order_units(result, pair_state, order_by)[:shown]
             ui.chart(st, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
-                            font_size), lambda: figures.minimal_pair_figure(result, pair, difference, pair_state,
+                            font_size), lambda: figures.minimal_pair_spec(result, pair, difference, pair_state,
                             pair_units, font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
     st.subheader("Download this review's activations")

@@ -8,6 +8,7 @@ a small memo of inspections.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -317,24 +318,54 @@ def chart_turn() -> threading.RLock:
     return _chart_turns()
 
 
-def _chart_spec(figure) -> tuple[dict, str]:
-    """The figure as Streamlit sends it: (as a dict, its JSON), kept on the figure object. A remembered figure is
-    drawn again on every rerun, and st.plotly_chart copies the whole figure (to_dict) and writes its JSON every time:
-    in the server's profile of an Inspect rerun, about a fifth of its CPU. The figures drawn here are not changed
-    after they are built (ui.remembered_figure hands out the same object), so each one's JSON is written once."""
-    import plotly.io
+class PreparedChart:
+    """A chart as Streamlit sends it: the figure as a dict (numpy arrays as base64 typed arrays, Plotly's default
+    template in its layout, as Figure.to_dict gives) and its JSON, written once. st.plotly_chart copies the whole
+    figure and writes its JSON on every rerun, and building a Plotly Figure deep-copies its data: in the server's
+    profile of Inspect reruns, about a third of the CPU. A remembered chart is drawn again on every rerun, so
+    ui.remembered_figure keeps it prepared; a plain spec dict ({"data": [...], "layout": {...}}, as the figure
+    builders' *_spec twins return) is prepared without ever becoming a Plotly object."""
 
-    spec = getattr(figure, "_rnn_demo_chart_spec", None)
-    if spec is None:
-        as_dict = figure.to_dict()  # what st.plotly_chart sends: numpy arrays as base64 typed arrays
-        spec = figure._rnn_demo_chart_spec = (as_dict, plotly.io.to_json(as_dict, validate=False))
-    return spec
+    __slots__ = ("as_dict", "json", "__weakref__")
+
+    def __init__(self, figure):
+        import plotly.io
+
+        if isinstance(figure, dict):
+            as_dict = _with_typed_arrays({"data": list(figure.get("data", [])),
+                                          "layout": {"template": _default_template(), **figure.get("layout", {})}})
+        else:
+            as_dict = figure.to_dict()
+        self.as_dict, self.json = as_dict, plotly.io.to_json(as_dict, validate=False)
+
+
+def _with_typed_arrays(value):
+    """`value` with every numpy array that is a dict's value replaced by Plotly's typed-array form, as
+    Figure.to_dict writes it (_plotly_utils.utils.convert_to_base64, which changes its argument in place; this builds
+    new dicts and lists only where something inside changes, and leaves the caller's spec as it was)."""
+    from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
+
+    if isinstance(value, dict):
+        return {key: item if is_skipped_key(key) else
+                to_typed_array_spec(item) if is_homogeneous_array(item) else _with_typed_arrays(item)
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)) and any(isinstance(item, (dict, list, tuple)) for item in value):
+        return [_with_typed_arrays(item) for item in value]
+    return value
+
+
+@functools.cache
+def _default_template() -> dict:
+    """The template every Plotly Figure writes into its layout (the default, "plotly")."""
+    import plotly.graph_objects as go
+
+    return go.Figure().to_dict()["layout"]["template"]
 
 
 def chart(container, figure, key: str) -> None:
-    """container.plotly_chart(figure, key=key) with Streamlit's defaults, in the server's chart turn, and with the
-    figure's JSON written once per figure. The message is built as st.plotly_chart builds it (Streamlit 1.67,
-    tests/test_streamlit_contract.py compares the two)."""
+    """container.plotly_chart(figure, key=key) with Streamlit's defaults, in the server's chart turn; `figure` is a
+    Plotly figure, a spec dict or a PreparedChart (from ui.remembered_figure, its JSON written once). The message is
+    built as st.plotly_chart builds it (Streamlit 1.67; tests/test_streamlit_contract.py compares the two)."""
     from streamlit.delta_generator import DeltaGenerator
     from streamlit.elements import plotly_chart as streamlit_plotly
     from streamlit.elements.lib import agent_spec
@@ -343,7 +374,8 @@ def chart(container, figure, key: str) -> None:
     from streamlit.elements.lib.utils import compute_and_register_element_id
 
     with chart_turn():
-        as_dict, spec = _chart_spec(figure)
+        chart = figure if isinstance(figure, PreparedChart) else PreparedChart(figure)
+        as_dict, spec = chart.as_dict, chart.json
         dg = container if isinstance(container, DeltaGenerator) else st._main
         proto = streamlit_plotly.PlotlyChartProto(theme="streamlit", form_id=current_form_id(dg), spec=spec,
                                                   config="{}")
@@ -356,8 +388,8 @@ def chart(container, figure, key: str) -> None:
             "plotly_chart", key=key, data_builder=lambda: streamlit_plotly._plotly_data(proto.spec), alt=None))
 
 
-def remembered_figure(name: str, sources: tuple, options: tuple, build):
-    """build(), remembered in this session for the last FIGURES_KEPT (name, sources, options): a rerun that changes
+def remembered_figure(name: str, sources: tuple, options: tuple, build) -> "PreparedChart":
+    """build() (a Plotly figure or a spec dict) prepared for ui.chart, remembered in this session for the last FIGURES_KEPT (name, sources, options): a rerun that changes
     nothing a figure shows (another widget, a download, a second look) reuses it instead of building it again.
     `sources` are the inspections drawn (ui.inspect_review returns the same object for the same model and review),
     held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a new figure;
@@ -367,7 +399,7 @@ def remembered_figure(name: str, sources: tuple, options: tuple, build):
     entry = memo.get(key)
     if entry is None or any(ref() is not source for ref, source in zip(entry[0], sources)):
         with chart_turn():
-            figure = build()
+            figure = PreparedChart(build())
         memo[key] = entry = (tuple(weakref.ref(source) for source in sources), figure)
         while len(memo) > FIGURES_KEPT:
             memo.popitem(last=False)

@@ -110,18 +110,28 @@ def test_ui_chart_sends_the_message_st_plotly_chart_sends(tmp_path):
         "st.plotly_chart(figure, key='theirs')\nui.chart(st, figure, key='ours')\n"
         "left, right = st.columns(2)\nleft.plotly_chart(figure, key='theirs_in_column')\n"
         "ui.chart(right, figure, key='ours_in_column')\nui.chart(st, figure, key='ours_again')\n"
+        "from rnn_demo.figures.common import figure_from_spec\n"
+        "spec = dict(data=[dict(type='heatmap', z=np.arange(6.0).reshape(2, 3), customdata=[['a', 'b', 'c']] * 2),"
+        " dict(type='scatter', x=np.arange(3), y=np.array([0.1, 0.5, 0.9]), marker=dict(color=np.arange(3.0)))],"
+        " layout=dict(height=222, xaxis=dict(title=dict(text='word'))))\n"
+        "import copy\nbefore = copy.deepcopy(spec)\nui.chart(st, spec, key='ours_from_spec')\n"
+        "assert repr(spec) == repr(before), 'ui.chart changed the spec it was given'\n"
+        "st.plotly_chart(figure_from_spec(spec), key='theirs_from_spec')\n"
         "DeltaGenerator._enqueue = enqueue\n"
-        "st.text(repr([layouts[0] == layouts[1] == layouts[2] == layouts[3], layouts[0].height]))\n",
+        "st.text(repr([layouts[0] == layouts[1] == layouts[2] == layouts[3] and layouts[5] == layouts[6],"
+        " layouts[0].height]))\n",
         encoding="utf-8")
     at = AppTest.from_file(str(script))
     at.run()
     assert not at.exception
     charts = at.get("plotly_chart")
-    assert len(charts) == 5
+    assert len(charts) == 7
     protos = [chart.proto for chart in charts]
     theirs, ours = protos[0], protos[1]
     assert json.loads(ours.spec) == json.loads(theirs.spec) and "bdata" in ours.spec  # arrays as Plotly sends them
     assert (ours.theme, ours.config, ours.form_id) == (theirs.theme, theirs.config, theirs.form_id)
-    assert ours.id != theirs.id and len({proto.id for proto in protos}) == 5  # each key its own element
+    assert ours.id != theirs.id and len({proto.id for proto in protos}) == 7  # each key its own element
     assert json.loads(protos[3].spec) == json.loads(protos[2].spec)  # in a column too
+    # A plain spec dict (the figure builders' *_spec twins) is sent as its Plotly figure would be, template included.
+    assert json.loads(protos[5].spec) == json.loads(protos[6].spec) and "template" in json.loads(protos[5].spec)["layout"]
     assert at.text[0].value == "[True, 333]"  # the same width and height settings, the figure's own height

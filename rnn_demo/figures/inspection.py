@@ -1,6 +1,7 @@
 """Figures of one review's trip through the LSTM: running prediction, gate and state heatmaps, a unit's trace,
 words coloured by a unit, the gates' value distribution and a minimal pair. All take an `Inspection` (or arrays) and
-return Plotly figures. Heatmaps list their units top to bottom in the order given, each with a colour bar saying
+return Plotly figures; each `*_spec` twin returns the same figure as a plain dict, which the Inspect page sends
+without building a Plotly object (ui.chart). Heatmaps list their units top to bottom in the order given, each with a colour bar saying
 what its colours mean, and show the words under every panel."""
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def _unit_ticks(units: list[str]) -> dict:
                 ticktext=units[::step], title=dict(text="unit"))
 
 
-def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
-                      font_size: int = FONT_SIZE) -> go.Figure:
+def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
+                    font_size: int = FONT_SIZE) -> dict:
     """Running P(positive) on top, then one heatmap per chosen state with the units of `unit_order` listed top to
     bottom, each with its colour bar and the words under it."""
     labels = word_labels(inspection.tokens, inspection.review.unknown)
@@ -108,10 +109,16 @@ def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.
         layout["annotations"].append(dict(
             x=columns[0], y=1.0, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False, font=font,
             text=f"⟵ {len(inspection.review.cut_tokens):,} earlier words cut by MaxLen"))
-    return figure_from_spec(dict(data=traces, layout=layout))
+    return dict(data=traces, layout=layout)
 
 
-def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
+                      font_size: int = FONT_SIZE) -> go.Figure:
+    """inspection_spec(...) as a Plotly figure."""
+    return figure_from_spec(inspection_spec(inspection, states, unit_order, contrast, font_size))
+
+
+def unit_trace_spec(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> dict:
     """One unit's value after each word, beside the running prediction."""
     labels = word_labels(inspection.tokens, inspection.review.unknown)
     positions = np.arange(len(labels))
@@ -123,10 +130,15 @@ def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: 
              line=dict(dash="dot", color=POSITIVE), hovertemplate="P(positive) %{y:.3f}<extra></extra>")]
     layout = dict(xaxis=dict(word_axis(labels), range=[-0.5, len(labels) - 0.5]), height=340,
                   margin=dict(l=50, r=20, t=40, b=10), legend=dict(orientation="h", y=1.18))
-    return figure_from_spec(dict(data=traces, layout=with_fonts(layout, font_size)))
+    return dict(data=traces, layout=with_fonts(layout, font_size))
 
 
-def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+    """unit_trace_spec(...) as a Plotly figure."""
+    return figure_from_spec(unit_trace_spec(inspection, state, unit, font_size))
+
+
+def coloured_words_spec(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> dict:
     """The review's words laid out as text, each cell coloured by the unit's value (Karpathy's interpretable cells);
     as many words per line as fit about 1,000 px at `font_size`."""
     values = inspection.states[state][:, unit]
@@ -146,11 +158,16 @@ def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_si
     hidden = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False)
     layout = dict(yaxis=dict(hidden, autorange="reversed"), xaxis=dict(hidden),
                   height=max(140, 30 + int(2.6 * font_size) * lines), margin=dict(l=10, r=10, t=10, b=10))
-    return figure_from_spec(dict(data=[trace], layout=with_fonts(layout, font_size)))
+    return dict(data=[trace], layout=with_fonts(layout, font_size))
 
 
-def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.9,
-                      font_size: int = FONT_SIZE) -> go.Figure:
+def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+    """coloured_words_spec(...) as a Plotly figure."""
+    return figure_from_spec(coloured_words_spec(inspection, state, unit, font_size))
+
+
+def saturation_spec(inspection: Inspection, low: float = 0.1, high: float = 0.9,
+                    font_size: int = FONT_SIZE) -> dict:
     """How each gate's values over this review's words and all units are distributed between 0 and 1; the shaded
     edges are the saturated zones (below `low`: closed, above `high`: open)."""
     edges = np.linspace(0, 1, 21)
@@ -171,7 +188,13 @@ def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.
         barmode="group", height=340, xaxis=dict(range=[0, 1], title=dict(text="gate value (0 = closed, 1 = open)")),
         yaxis=dict(tickformat=".0%", title=dict(text="share of values")), margin=dict(l=60, r=20, t=40, b=10),
         legend=dict(orientation="h", y=1.2))
-    return figure_from_spec(dict(data=traces, layout=with_fonts(layout, font_size)))
+    return dict(data=traces, layout=with_fonts(layout, font_size))
+
+
+def saturation_figure(inspection: Inspection, low: float = 0.1, high: float = 0.9,
+                      font_size: int = FONT_SIZE) -> go.Figure:
+    """saturation_spec(...) as a Plotly figure."""
+    return figure_from_spec(saturation_spec(inspection, low, high, font_size))
 
 
 def pair_labels(first: Inspection, second: Inspection, comparison: dict) -> list[str]:
@@ -189,8 +212,8 @@ PAIR_SPACING = 0.25  # between the two panels of the minimal pair, a share of th
 PAIR_ROW_HEIGHTS = (0.35, 0.65)  # running predictions, difference heatmap
 
 
-def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict, state: str, unit_order: np.ndarray,
-                        font_size: int = FONT_SIZE, tolerance: float = 1e-3) -> go.Figure:
+def minimal_pair_spec(first: Inspection, second: Inspection, comparison: dict, state: str, unit_order: np.ndarray,
+                      font_size: int = FONT_SIZE, tolerance: float = 1e-3) -> dict:
     """Running predictions of A and B over their aligned words; below, if any aligned state changed by more than
     `tolerance`, the difference B − A of one state per unit (units of `unit_order` top to bottom). The panels are
     laid out as make_subplots(rows=2, vertical_spacing=PAIR_SPACING, row_heights=PAIR_ROW_HEIGHTS) would."""
@@ -234,14 +257,25 @@ def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict,
                           len=domain[1] - domain[0]),
             hovertemplate="word %{x}<br>unit %{y}<br>B − A = %{z:.3f}<extra></extra>", xaxis="x2", yaxis="y2"))
         layout["yaxis2"].update(_unit_ticks(units))
-    return figure_from_spec(dict(data=traces, layout=with_fonts(layout, font_size)))
+    return dict(data=traces, layout=with_fonts(layout, font_size))
 
 
-def prediction_bar(probability: float, font_size: int = FONT_SIZE) -> go.Figure:
+def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict, state: str, unit_order: np.ndarray,
+                        font_size: int = FONT_SIZE, tolerance: float = 1e-3) -> go.Figure:
+    """minimal_pair_spec(...) as a Plotly figure."""
+    return figure_from_spec(minimal_pair_spec(first, second, comparison, state, unit_order, font_size, tolerance))
+
+
+def prediction_bar_spec(probability: float, font_size: int = FONT_SIZE) -> dict:
     """A single horizontal bar from negative (0) to positive (1)."""
     trace = dict(type="bar", x=[probability], y=["P(positive)"], orientation="h",
                  marker=dict(color=POSITIVE if probability >= 0.5 else NEGATIVE), text=[f"{probability:.3f}"],
                  textposition="outside", hovertemplate="P(positive) = %{x:.4f}<extra></extra>")
     layout = dict(height=70 + 3 * font_size, xaxis=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
                   ticktext=["0 negative", "0.5", "1 positive"]), margin=dict(l=10, r=10, t=5, b=2 * font_size))
-    return figure_from_spec(dict(data=[trace], layout=with_fonts(layout, font_size)))
+    return dict(data=[trace], layout=with_fonts(layout, font_size))
+
+
+def prediction_bar(probability: float, font_size: int = FONT_SIZE) -> go.Figure:
+    """prediction_bar_spec(...) as a Plotly figure."""
+    return figure_from_spec(prediction_bar_spec(probability, font_size))
