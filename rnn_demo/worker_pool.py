@@ -20,11 +20,14 @@ only its own student's training, with a message, and is replaced by a fresh one.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
+import sys
 import threading
 import time
+import types
 import uuid
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -118,6 +121,28 @@ def _run(run_id: str, task: Callable, args: tuple):
 
 
 # ------------------------------------------------------------------------------------------- in the server
+_spawning = threading.Lock()
+
+
+@contextlib.contextmanager
+def _without_main_module():
+    """Start a worker without the server's __main__ module. A spawned child runs the parent's main script again
+    (as __mp_main__) unless it is a package's __main__; under `streamlit run`, Streamlit installs the app's script as
+    __main__ during its first run, so each worker would run app.py, whose first line of work starts workers again
+    ("An attempt has been made to start a new process before the current process has finished its bootstrapping
+    phase"). Workers need nothing from __main__ (their tasks live in rnn_demo), so for the few milliseconds of the
+    launch __main__ is a bare module, which spawn leaves alone; a script run that installs its own __main__
+    meanwhile keeps it."""
+    with _spawning:
+        server_main, bare = sys.modules["__main__"], types.ModuleType("__main__")
+        sys.modules["__main__"] = bare
+        try:
+            yield
+        finally:
+            if sys.modules["__main__"] is bare:
+                sys.modules["__main__"] = server_main
+
+
 class _Worker:
     """One worker process, its executor and its pipe; `ready` is its warm-up (pid, niceness, seconds)."""
 
@@ -126,7 +151,8 @@ class _Worker:
         self.channel, worker_end = context.Pipe(duplex=True)
         self.executor = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
                                             initargs=(worker_end,))
-        self.ready: Future = self.executor.submit(_warm, warm_up)  # starts the process now, in the background
+        with _without_main_module():
+            self.ready: Future = self.executor.submit(_warm, warm_up)  # starts the process now, in the background
         worker_end.close()  # the process has its copy; ours would keep the pipe open after the worker died
 
     def close(self) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
+import types
 import time
 from pathlib import Path
 
@@ -175,6 +177,24 @@ def test_a_killed_worker_fails_its_training_with_a_message_and_is_replaced(pool)
     after = Job(pool_work(pool, CONFIG), TrainingSlots(1)).start()  # the fresh worker trains
     after.join(300)
     assert after.status is JobStatus.DONE, after.error
+
+
+def test_a_worker_started_from_a_streamlit_script_does_not_run_the_script(monkeypatch, tmp_path):
+    # `streamlit run app.py` installs the app's script as __main__; a spawned child would run it again (app.py starts
+    # the workers: each would start workers of its own and die in its bootstrap).
+    marker = tmp_path / "the script ran in a worker"
+    script = tmp_path / "app_like.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    streamlit_main = types.ModuleType("__main__")
+    streamlit_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", streamlit_main)
+    pool = worker_pool.WorkerPool(1)
+    try:
+        (report,) = pool.workers(timeout=120)
+        assert report["pid"] != os.getpid() and not marker.exists()
+        assert sys.modules["__main__"] is streamlit_main  # the script's __main__ is back
+    finally:
+        pool.close()
 
 
 class _Recorder(list):
