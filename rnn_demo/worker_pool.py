@@ -21,6 +21,7 @@ only its own student's training, with a message, and is replaced by a fresh one.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import queue
@@ -118,6 +119,16 @@ def _run(run_id: str, task: Callable, args: tuple):
         if pending:
             channel.send((run_id, pending))
         channel.send((run_id, None))  # this run's events are complete
+        _return_free_memory()
+
+
+def _return_free_memory() -> None:
+    """Give the heap a finished training freed back to the system (glibc keeps it otherwise): measured, a worker's
+    share of memory after a `fast` training went from 613 to 560 MB."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
 
 
 # ------------------------------------------------------------------------------------------- in the server

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import types
 import time
 from pathlib import Path
@@ -202,7 +201,7 @@ class _Recorder(list):
 
     def __init__(self, arrivals):
         super().__init__()
-        self.arrivals, self.lock = arrivals, threading.Lock()
+        self.arrivals = arrivals
 
     def append(self, event):
         self.arrivals.append((time.monotonic(), event))
