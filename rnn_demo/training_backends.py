@@ -82,6 +82,11 @@ def start_workers(workers: int | None = None) -> None:
         shared_pool(workers)
 
 
+def workers_starting() -> bool:
+    """True while this server's training workers are still starting up: a training started now waits for one."""
+    return _pool is not None and _pool.starting
+
+
 def imdb_training_work(config, source: str = "bundled", in_thread_data: Callable | None = None,
                        workers: int | None = None) -> Callable:
     """The work function (for `rnn_demo.jobs.Job`) of an IMDb training of `config`; its result is a Bundle wherever

@@ -211,6 +211,11 @@ class WorkerPool:
                 self._workers.append(worker)
                 self._free.put(worker)
 
+    @property
+    def starting(self) -> bool:
+        """True while a worker is still starting up (importing TensorFlow, reading and tokenising the reviews)."""
+        return any(not worker.ready.done() for worker in list(self._workers))
+
     def workers(self, timeout: float | None = None) -> list[dict]:
         """Each worker's warm-up report (pid, niceness, warm-up seconds) with its memory now; waits for warm-ups."""
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import types
 import time
 from pathlib import Path
@@ -160,6 +161,32 @@ def test_the_train_page_trains_in_a_worker(pool, monkeypatch):
     bundle = at.session_state["jobs"]["training_job"].result
     (shown,) = [metric.value for metric in at.metric if metric.label.startswith("Test accuracy on 20 test reviews")]
     assert shown == f"{bundle.metrics['test_accuracy']:.1%}"
+
+
+def test_a_training_waiting_for_a_starting_worker_says_so(monkeypatch):
+    release = threading.Event()
+
+    def waits_for_a_worker(config, source, in_thread_data=None):
+        def work(on_event, should_stop):
+            release.wait(60)
+            raise ValueError("no worker in this test")
+
+        return work
+
+    monkeypatch.setattr(training_backends, "imdb_training_work", waits_for_a_worker)
+    monkeypatch.setattr(training_backends, "workers_starting", lambda: True)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("pages/train_lstm.py").run()
+    at.button(key="train_start").click().run()
+    try:
+        (preparing,) = [info.value for info in at.info if info.value.startswith("Preparing the training")]
+        assert "training workers are still starting up" in preparing
+        monkeypatch.setattr(training_backends, "workers_starting", lambda: False)
+        at.run()
+        assert "Preparing the training…" in [info.value for info in at.info]
+    finally:
+        release.set()
+    rerun_until(at, lambda at: any("no worker in this test" in error.value for error in at.error))
 
 
 def test_a_killed_worker_fails_its_training_with_a_message_and_is_replaced(pool):
