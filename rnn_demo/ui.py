@@ -173,9 +173,9 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
                        icon=":material/hourglass:")
         elif job.status is JobStatus.RUNNING:
             if event is None:
-                starting = (" The server's training workers are still starting up (loading TensorFlow and reading the "
-                            "reviews); yours begins as soon as one is ready." if training_backends.workers_starting()
-                            else "")
+                starting = (" A training worker of this server is still starting up (loading TensorFlow and reading "
+                            "the reviews); a training given to it begins when it is ready."
+                            if training_backends.workers_starting() else "")
                 st.info(f"Preparing the {job.name}…{starting}")
             else:
                 st.progress(event.fraction_done, text=_describe_progress(event))

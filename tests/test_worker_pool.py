@@ -180,7 +180,7 @@ def test_a_training_waiting_for_a_starting_worker_says_so(monkeypatch):
     at.button(key="train_start").click().run()
     try:
         (preparing,) = [info.value for info in at.info if info.value.startswith("Preparing the training")]
-        assert "training workers are still starting up" in preparing
+        assert "training worker of this server is still starting up" in preparing
         monkeypatch.setattr(training_backends, "workers_starting", lambda: False)
         at.run()
         assert "Preparing the training…" in [info.value for info in at.info]
