@@ -167,13 +167,14 @@ class _Worker:
         worker_end.close()  # the process has its copy; ours would keep the pipe open after the worker died
 
     def close(self) -> None:
+        """End the worker, also in the middle of a training (which would otherwise keep the server from exiting).
+        Python 3.11 has no public way to end a busy executor's process (3.14 adds terminate_workers), so its process
+        objects are read before shutdown forgets them; Process.terminate never signals a process already reaped."""
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
         self.executor.shutdown(wait=False, cancel_futures=True)
-        pid = self.pid
-        if pid is not None:
-            try:
-                os.kill(pid, 15)  # SIGTERM: a training still running would keep the server from exiting
-            except OSError:
-                pass
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
         self.channel.close()
 
     @property
@@ -252,6 +253,9 @@ class WorkerPool:
                 self.submitted += 1
                 return self._follow(worker, run_id, future, on_event, should_stop)
             except BrokenProcessPool as error:
+                if self._closed:
+                    raise WorkerLost("the server ended its training workers (it is shutting down).") from error
+                self._busy.discard(worker)
                 worker = self._replace(worker)
                 raise WorkerLost("the worker process running this training ended unexpectedly (killed, or out of "
                                  "memory); a fresh worker has been started, press Start to train again.") from error

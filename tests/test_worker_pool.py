@@ -199,7 +199,7 @@ def test_a_killed_worker_fails_its_training_with_a_message_and_is_replaced(pool)
     assert job.status is JobStatus.FAILED
     assert "ended unexpectedly" in job.error and "press Start to train again" in job.error
     pids = [report["pid"] for report in pool.workers(timeout=120)]
-    assert pid not in pids and len(pids) == 2
+    assert pid not in pids and len(pids) == 2 and pool.busy_pids() == []
     after = Job(pool_work(pool, CONFIG), TrainingSlots(1)).start()  # the fresh worker trains
     after.join(300)
     assert after.status is JobStatus.DONE, after.error
