@@ -7,6 +7,7 @@ from rnn_demo.lessons import LESSONS
 
 runtime.configure_threads()  # before TensorFlow's first operation in this server (see rnn_demo/runtime.py)
 st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
+ui.training_slots()  # on the server's first page run: the training workers start and warm up in the background
 
 # Each url_path is its file's name, so a first visit straight to a page's address finds the same page whichever way
 # Streamlit resolves it (see rnn_demo.ui.use_app_navigation). The lessons come in the course's order.

@@ -1,8 +1,10 @@
 """`python -m rnn_demo bench --class N`: a whole class presses Start in the same minute.
 
 N fast-preset trainings are submitted at once through the app's own job path (the same `Job` and `TrainingSlots`
-queue the pages use, and the Dask cluster when RNN_DEMO_DASK_SCHEDULER is set). Reports the wall time until the last
-one finished, each run's wait, training time and test accuracy, and the machine's CPU use meanwhile.
+queue the pages use, and the same choice of where a training runs, `training_backends.imdb_training_work`: the
+server's worker processes by default, the Dask cluster when RNN_DEMO_DASK_SCHEDULER is set, threads of this process
+with RNN_DEMO_TRAINING_PROCESSES=0). Reports the wall time until the last one finished, each run's wait, training
+time and test accuracy, and the CPU this process and its training workers used meanwhile.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 
 import numpy as np
 
-from rnn_demo import cluster, data, training
+from rnn_demo import cluster, training_backends
 from rnn_demo.config import preset
 from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 
@@ -28,34 +30,33 @@ def run_class(students: int, slots: int | None = None, preset_name: str = "fast"
     of `slots` slots; print a report."""
     if not 1 <= students <= 500:
         raise ValueError(f"--class must be between 1 and 500 students, got {students}.")
-    slots = slots or int(os.environ.get("RNN_DEMO_MAX_TRAININGS", os.cpu_count() or 1))
+    slots = slots or training_backends.training_slot_count()
     config = preset(preset_name)
     configs = [config] * students
-    address = cluster.scheduler_address()
-    tokenized = None if address else training.tokenize_splits(
-        data.split(data.load_bundled(), seed=config.train.seed, subset=config.train.subset))
     queue = TrainingSlots(slots)
     started_at: dict[int, float] = {}
+    pool = None
+    if training_backends.in_worker_processes() and cluster.scheduler_address() is None:
+        pool = training_backends.shared_pool(slots)
+        pool.workers()  # started and warmed before the clock starts, as the app's are when a class arrives
 
     def work_for(index: int, config):
-        if address:
-            remote = cluster.remote_imdb_training(address, config)
+        work_there = training_backends.imdb_training_work(config, workers=slots)
 
         def work(on_event, should_stop):
             started_at[index] = time.monotonic()
-            if address:
-                return remote(on_event, should_stop)
-            return training.train(config, tokenized, on_event, should_stop)
+            return work_there(on_event, should_stop)
 
         return work
 
-    cpu_before, submitted = _cpu_seconds(), time.monotonic()
-    jobs = [Job(work_for(index, config), queue, name=f"student {index + 1}").start()
-            for index, config in enumerate(configs)]
+    works = [work_for(index, config) for index, config in enumerate(configs)]  # in threads: tokenised here, once
+    worker_cpu = pool.cpu_seconds if pool is not None else lambda: 0.0
+    cpu_before, submitted = _cpu_seconds() + worker_cpu(), time.monotonic()
+    jobs = [Job(work, queue, name=f"student {index + 1}").start() for index, work in enumerate(works)]
     for job in jobs:
         job.join()
     wall = time.monotonic() - submitted
-    cpu = _cpu_seconds() - cpu_before
+    cpu = _cpu_seconds() + worker_cpu() - cpu_before
     rows = []
     for index, job in enumerate(jobs):
         metrics = job.result.metrics if job.status is JobStatus.DONE else {}
@@ -64,8 +65,7 @@ def run_class(students: int, slots: int | None = None, preset_name: str = "fast"
                      "train_s": metrics.get("train_seconds"), "test_accuracy": metrics.get("test_accuracy"),
                      "error": job.error})
     accuracies = [row["test_accuracy"] for row in rows if row["test_accuracy"] is not None]
-    print(f"\n{students} students, {preset_name} preset, {slots} slot(s), "
-          f"{'Dask cluster ' + address if address else 'in this process'}")
+    print(f"\n{students} students, {preset_name} preset, {slots} slot(s), trained in {training_backends.where()}")
     print("| student | wait | training | test accuracy |\n|---|---|---|---|")
     for row in rows:
         accuracy = "failed: " + str(row["error"]) if row["test_accuracy"] is None else f"{row['test_accuracy']:.1%}"
@@ -79,6 +79,6 @@ def run_class(students: int, slots: int | None = None, preset_name: str = "fast"
         "failed": sum(row["test_accuracy"] is None for row in rows), "rows": rows,
     }
     print(f"last training finished after {wall:.0f} s; accuracy min {summary['accuracy_min'] or 0:.1%}, median "
-          f"{summary['accuracy_median'] or 0:.1%}; {summary['failed']} failed; this process used "
+          f"{summary['accuracy_median'] or 0:.1%}; {summary['failed']} failed; this process and its workers used "
           f"{summary['cpu_use']:.0%} of the machine's {os.cpu_count()} cores")
     return summary

@@ -10,12 +10,13 @@ vocabulary, metrics): no model object is ever pickled. Without the variable, not
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 import time
 import uuid
 from typing import Callable
+
+from rnn_demo.plain_training import bundle_from_plain, train_imdb_plain
 
 SCHEDULER_VARIABLE = "RNN_DEMO_DASK_SCHEDULER"
 RELAY_SECONDS = 0.25  # how often a worker sends its progress events and looks at the stop flag (each is a round trip)
@@ -108,40 +109,6 @@ def relay(address: str, task: Callable, *args) -> Callable:
             future.release()
 
     return work
-
-
-@functools.lru_cache(maxsize=2)
-def _tokenized(seed: int, subset: int | None, source: str):
-    """The split reviews as tokens, once per worker process (tokenising is the slow part of a small training)."""
-    from rnn_demo import data, training
-
-    return training.tokenize_splits(data.split(data.load(source), seed=seed, subset=subset))
-
-
-def train_imdb_plain(config_dict: dict, source: str, on_event, should_stop) -> dict:
-    """Train on a worker; return the bundle as plain values (see `bundle_from_plain`)."""
-    from rnn_demo import runtime
-
-    runtime.configure_threads()  # a worker that has not run TensorFlow yet takes the app's thread pools
-    from rnn_demo import training
-    from rnn_demo.config import RunConfig
-
-    config = RunConfig.from_dict(config_dict)
-    bundle = training.train(config, _tokenized(config.train.seed, config.train.subset, source), on_event, should_stop)
-    return {"config": config.to_dict(), "vocab": list(bundle.vocab.words), "weights": bundle.model.get_weights(),
-            "metrics": bundle.metrics, "snapshots": bundle.snapshots}
-
-
-def bundle_from_plain(plain: dict):
-    """Rebuild a Bundle from weights, config, vocabulary and metrics: the architecture comes from code + config."""
-    from rnn_demo.config import RunConfig
-    from rnn_demo.models import Bundle, build_classifier
-    from rnn_demo.text import Vocabulary
-
-    config = RunConfig.from_dict(plain["config"])
-    model = build_classifier(config)
-    model.set_weights(plain["weights"])
-    return Bundle(config, Vocabulary(tuple(plain["vocab"])), model, plain["metrics"], plain["snapshots"])
 
 
 def remote_imdb_training(address: str, config, source: str = "bundled") -> Callable:

@@ -17,7 +17,7 @@ from collections import OrderedDict
 
 import streamlit as st
 
-from rnn_demo import cluster, data, inspect, runs, state, training, unit_search
+from rnn_demo import data, inspect, runs, state, training, training_backends, unit_search
 from rnn_demo.config import RunConfig
 from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.models import PRETRAINED_MODELS, Bundle, load_bundle
@@ -97,8 +97,12 @@ def imdb_accuracy_by_length() -> list[dict]:
 
 @st.cache_resource
 def training_slots() -> TrainingSlots:
-    """At most RNN_DEMO_MAX_TRAININGS trainings at once on this server (default: the number of CPU cores)."""
-    return TrainingSlots(int(os.environ.get("RNN_DEMO_MAX_TRAININGS", os.cpu_count() or 1)))
+    """At most RNN_DEMO_MAX_TRAININGS trainings at once on this server (default: the number of CPU cores). First
+    called when the server runs its first page (app.py): IMDb trainings' worker processes, one per slot, then start
+    and warm up in the background, so the first student's training does not wait for them."""
+    slots = TrainingSlots(training_backends.training_slot_count())
+    training_backends.start_workers(slots.capacity)
+    return slots
 
 
 def _session_connected_check():
@@ -170,7 +174,10 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
                        icon=":material/hourglass:")
         elif job.status is JobStatus.RUNNING:
             if event is None:
-                st.info(f"Preparing the {job.name}…")
+                starting = (" A training worker of this server is still starting up (loading TensorFlow and reading "
+                            "the reviews); a training given to it begins when it is ready."
+                            if training_backends.workers_starting() else "")
+                st.info(f"Preparing the {job.name}…{starting}")
             else:
                 st.progress(event.fraction_done, text=_describe_progress(event))
         if not job.finished:
@@ -203,11 +210,9 @@ def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData
             # What 0 and 1 mean travels with the model (its metrics.json in an exported zip), as the CLI's do.
             bundle.metrics["labels"] = {"0": own_data.mapping.negative, "1": own_data.mapping.positive}
             return bundle
-    elif (address := cluster.scheduler_address()) is not None:  # a department's Dask cluster trains, we relay
-        work = cluster.remote_imdb_training(address, config, source)
-    else:
-        tokenized = tokenized_imdb(config.train.seed, config.train.subset, source)
-        work = lambda on_event, should_stop: training.train(config, tokenized, on_event, should_stop)  # noqa: E731
+    else:  # in this server's worker processes, on a Dask cluster, or in the job's thread (rnn_demo.training_backends)
+        work = training_backends.imdb_training_work(
+            config, source, in_thread_data=lambda: tokenized_imdb(config.train.seed, config.train.subset, source))
     job = start_job(TRAINING_JOB, work, name="training")
     history.add(config, job, "own texts" if own_data is not None else source, memory_ledger())
     kept = {run.job.job_id for run in my_runs()}

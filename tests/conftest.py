@@ -15,6 +15,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# IMDb trainings of the pages' tests (and of the browser tests' server) run in threads, as they did before worker
+# processes: two workers would cost each test session ~10 s of TensorFlow imports and ~1.3 GB. The worker pool has
+# its own tests (test_worker_pool.py), which opt in.
+os.environ.setdefault("RNN_DEMO_TRAINING_PROCESSES", "0")
 
 from rnn_demo import runtime  # noqa: E402
 

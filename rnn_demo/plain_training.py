@@ -1,0 +1,47 @@
+"""An IMDb training whose result travels as plain values, for trainings run in another process: a local worker
+(`rnn_demo.worker_pool`) or a Dask worker (`rnn_demo.cluster`).
+
+`train_imdb_plain(...)` runs in the worker and returns weights (numpy arrays), config, vocabulary, metrics and
+per-epoch snapshots; `bundle_from_plain(...)` rebuilds the Bundle in the server, the architecture from code + config.
+No model object is ever pickled. Importing this module imports no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import functools
+
+
+@functools.lru_cache(maxsize=2)
+def reviews(source: str = "bundled"):
+    """The reviews of a source, each tokenised at most once in this process whatever subsets and seeds are asked for
+    (`training.TokenizedReviews`; tokenising is the slow part of a small training). Read-only, shared by threads."""
+    from rnn_demo import data, training
+
+    return training.TokenizedReviews(data.load(source))
+
+
+def train_imdb_plain(config_dict: dict, source: str, on_event, should_stop) -> dict:
+    """Train in this (worker) process; return the bundle as plain values (see `bundle_from_plain`)."""
+    from rnn_demo import runtime
+
+    runtime.configure_threads()  # a worker that has not run TensorFlow yet takes the app's thread pools
+    from rnn_demo import training
+    from rnn_demo.config import RunConfig
+
+    config = RunConfig.from_dict(config_dict)
+    splits = reviews(source).splits(config.train.seed, config.train.subset)
+    bundle = training.train(config, splits, on_event, should_stop)
+    return {"config": config.to_dict(), "vocab": list(bundle.vocab.words), "weights": bundle.model.get_weights(),
+            "metrics": bundle.metrics, "snapshots": bundle.snapshots}
+
+
+def bundle_from_plain(plain: dict):
+    """Rebuild a Bundle from weights, config, vocabulary and metrics: the architecture comes from code + config."""
+    from rnn_demo.config import RunConfig
+    from rnn_demo.models import Bundle, build_classifier
+    from rnn_demo.text import Vocabulary
+
+    config = RunConfig.from_dict(plain["config"])
+    model = build_classifier(config)
+    model.set_weights(plain["weights"])
+    return Bundle(config, Vocabulary(tuple(plain["vocab"])), model, plain["metrics"], plain["snapshots"])
