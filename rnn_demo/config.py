@@ -122,19 +122,24 @@ class RunConfig:
 
 
 PRESETS: dict[str, RunConfig] = {
-    # The course's model: Embedding(10000, 128) -> LSTM(128) -> Dense(1, sigmoid).
+    # The course's model: Embedding(10000, 128) -> LSTM(128) -> Dense(1, sigmoid). Batches of 128 at 3e-3 instead
+    # of 64 at 1e-3: with TensorFlow's threads set as rnn_demo.runtime says, 128 reviews take the time 64 took
+    # (measured), and the larger step size keeps the progress per review (validation split, `python -m rnn_demo bench`).
     "course": RunConfig(
         name="course",
         text=TextConfig(vocab_size=10_000, maxlen=200),
         model=ModelConfig(embedding_dim=128, units=128),
-        train=TrainConfig(epochs=2, batch_size=64, learning_rate=1e-3),
+        train=TrainConfig(epochs=2, batch_size=128, learning_rate=3e-3),
     ),
-    # A smaller LSTM that learns in seconds, for live training in class (sizes chosen by `python -m rnn_demo bench`).
+    # A smaller LSTM that learns in seconds, for live training in class. Chosen on the validation split: a step of 256
+    # reviews costs about what 128 did (2,700-3,400 reviews/s against 2,100-2,400) at the same validation accuracy
+    # after two epochs (86.4%). 64-dimensional word vectors reached 87.2% but trained 30% slower; 16 units, MaxLen 150
+    # and a learning rate of 1e-2 all learned less per second.
     "fast": RunConfig(
         name="fast",
         text=TextConfig(vocab_size=10_000, maxlen=200),
         model=ModelConfig(embedding_dim=32, units=32),
-        train=TrainConfig(epochs=2, batch_size=128, learning_rate=5e-3),
+        train=TrainConfig(epochs=2, batch_size=256, learning_rate=5e-3),
     ),
 }
 

@@ -57,7 +57,7 @@ class WarmUp:
 _channel = None  # this worker's end of its pipe to the server
 
 
-def _start_worker(channel) -> None:
+def _start_worker(channel, inter_op_threads: int) -> None:
     """Each worker's initializer: lower its priority, take the app's TensorFlow thread pools, import TensorFlow and
     Keras now rather than in the first student's training (about 5 s)."""
     global _channel
@@ -65,7 +65,7 @@ def _start_worker(channel) -> None:
     os.nice(WORKER_NICENESS)
     from rnn_demo import runtime
 
-    runtime.configure_threads()
+    runtime.configure_threads(inter_op=inter_op_threads)
     import keras  # noqa: F401
 
     from rnn_demo import plain_training, training  # noqa: F401
@@ -157,11 +157,11 @@ def _without_main_module():
 class _Worker:
     """One worker process, its executor and its pipe; `ready` is its warm-up (pid, niceness, seconds)."""
 
-    def __init__(self, warm_up: WarmUp | None):
+    def __init__(self, warm_up: WarmUp | None, inter_op_threads: int):
         context = multiprocessing.get_context("spawn")
         self.channel, worker_end = context.Pipe(duplex=True)
         self.executor = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
-                                            initargs=(worker_end,))
+                                            initargs=(worker_end, inter_op_threads))
         with _without_main_module():
             self.ready: Future = self.executor.submit(_warm, warm_up)  # starts the process now, in the background
         worker_end.close()  # the process has its copy; ours would keep the pipe open after the worker died
@@ -185,13 +185,29 @@ class _Worker:
         return self.ready.result()["pid"]
 
 
+THREADS_VARIABLE = "RNN_DEMO_WORKER_THREADS"
+
+
+def worker_threads(workers: int) -> int:
+    """TensorFlow's operations run side by side in each worker (inter-op threads): RNN_DEMO_WORKER_THREADS, by
+    default the cores shared out among the workers, at least 1. Measured with `python -m rnn_demo bench --class`:
+    see README ("A class on one server")."""
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    if value:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"{THREADS_VARIABLE} must be a whole number of at least 1, got {value!r}.")
+        return int(value)
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 class WorkerPool:
     """`size` worker processes; `relay(task, *args)` is a work function for `rnn_demo.jobs.Job`."""
 
-    def __init__(self, size: int, warm_up: WarmUp | None = None):
+    def __init__(self, size: int, warm_up: WarmUp | None = None, inter_op_threads: int | None = None):
         if size < 1:
             raise ValueError(f"a worker pool needs at least 1 worker, got {size}.")
         self.warm_up = warm_up
+        self.inter_op_threads = inter_op_threads or worker_threads(size)
         self._free: queue.Queue[_Worker] = queue.Queue()
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
@@ -208,7 +224,7 @@ class WorkerPool:
         """Have at least `size` workers (a class bench may ask for more trainings at once than the app)."""
         with self._lock:
             while len(self._workers) < size:
-                worker = _Worker(self.warm_up)
+                worker = _Worker(self.warm_up, self.inter_op_threads)
                 self._workers.append(worker)
                 self._free.put(worker)
 
@@ -292,7 +308,7 @@ class WorkerPool:
         with self._lock:
             if self._closed or dead not in self._workers:
                 return dead
-            fresh = self._workers[self._workers.index(dead)] = _Worker(self.warm_up)
+            fresh = self._workers[self._workers.index(dead)] = _Worker(self.warm_up, self.inter_op_threads)
         return fresh
 
     def close(self) -> None:
