@@ -337,8 +337,8 @@ class PreparedChart:
         import plotly.io
 
         if isinstance(figure, dict):
-            as_dict = _with_typed_arrays({"data": list(figure.get("data", [])),
-                                          "layout": {"template": _default_template(), **figure.get("layout", {})}})
+            as_dict = _with_typed_arrays({"data": list(figure.get("data", [])), "layout": figure.get("layout", {})})
+            as_dict["layout"] = {"template": _default_template(), **as_dict["layout"]}  # no arrays in it to convert
         else:
             as_dict = figure.to_dict()
         self.as_dict, self.json = as_dict, plotly.io.to_json(as_dict, validate=False)
@@ -394,8 +394,8 @@ def chart(container, figure, key: str) -> None:
 
 
 def remembered_figure(name: str, sources: tuple, options: tuple, build) -> "PreparedChart":
-    """build() (a Plotly figure or a spec dict) prepared for ui.chart, remembered in this session for the last FIGURES_KEPT (name, sources, options): a rerun that changes
-    nothing a figure shows (another widget, a download, a second look) reuses it instead of building it again.
+    """build() (a Plotly figure or a spec dict) prepared for ui.chart, remembered in this session for the last
+    FIGURES_KEPT (name, sources, options): a rerun that changes nothing a figure shows (another widget, a download, a second look) reuses it instead of building it again.
     `sources` are the inspections drawn (ui.inspect_review returns the same object for the same model and review),
     held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a new figure;
     `options` are every other input of the figure (hashable: states, unit order, contrast, font size...)."""
