@@ -9,7 +9,11 @@ from rnn_demo.jobs import JobStatus
 from rnn_demo.models import keras_code, summary_rows
 
 ui.use_app_navigation()
-SETTINGS = ("vocab_size", "maxlen", "embedding_dim", "units", "subset", "epochs", "batch_size", "learning_rate")
+SETTINGS = ("vocab_size", "maxlen", "embedding_dim", "units", "subset", "epochs", "batch_size", "learning_rate",
+            "embedding_start")
+STARTS = {"word_counts": "from word counts: number 0 of each word vector = how much more often the word is in "
+                         "positive than in negative training reviews (learns faster)",
+          "random": "at random, as in the course's code"}
 
 
 def start_from_form() -> None:
@@ -60,6 +64,8 @@ def settings_form() -> None:
                             key=f"batch_size_{name}")
         right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2], base.train.learning_rate,
                             key=f"learning_rate_{name}")
+        st.radio("Word vectors start", list(STARTS), key=f"embedding_start_{name}",
+                 index=list(STARTS).index(base.train.embedding_start), format_func=STARTS.get)
         st.radio("Reviews", ["bundled", "keras"], horizontal=True, key="train_source",
                  format_func={"bundled": "25,000 IMDb reviews shipped with the app (offline)",
                               "keras": "Keras' 50,000 IMDb reviews (downloads; needs the internet)"}.get)
@@ -72,7 +78,11 @@ def settings_form() -> None:
             "reads it too).\n"
             "2. The **embedding** turns each id into a vector; the **LSTM** reads the vectors one by one, updating its "
             "cell state (current memory) and hidden state (overall memory); the **Dense** layer turns the last hidden "
-            "state into P(positive).\n"
+            "state into P(positive). The word vectors start at random, or (*from word counts*) with number 0 of "
+            "each vector set to how much more often the word appears in positive than in negative training reviews "
+            "(log of the ratio, halved): a word found mostly in positive reviews starts above 0, one found mostly in "
+            "negative reviews below 0, one found equally in both near 0. Training "
+            "still changes every number, and the LSTM still has to learn to read them in order.\n"
             "3. After each batch, Adam nudges every weight to lower the *binary crossentropy* loss. After each epoch "
             "the model is checked on validation reviews it never trains on.")
 
@@ -106,11 +116,18 @@ def results(job) -> None:
     st.subheader("The same model in the course's Keras code")
     train = bundle.config.train
     decay = ", lowered along a cosine to a tenth by the last batch" if train.decay_learning_rate else ""
+    start = (" Number 0 of each word vector started from word counts (the extra lines below); the course starts "
+             "them at random." if train.embedding_start == "word_counts" else "")
     st.caption(f"These layers give the summary's parameter counts. This app trains them with Adam at learning rate "
                f"{train.learning_rate:g}{decay}, on {metrics['train_reviews']:,} training reviews, and checks "
                f"{metrics.get('validation_reviews', 0):,} held-out validation reviews after each epoch; the course "
-               "compiles with Keras' default Adam (learning rate 0.001).")
+               "compiles with Keras' default Adam (learning rate 0.001)." + start)
     st.code(keras_code(bundle.config), language="python")
+    if start_words := metrics.get("word_counts_start"):
+        shown = lambda pairs: ", ".join(f"{ui.plain(word)} {value:+.2f}" for word, value in pairs)  # noqa: E731
+        st.caption(f"Where number 0 of the word vectors started, among the 1,000 most common words of these training "
+                   f"reviews: most positive {shown(start_words['positive'])}; most negative "
+                   f"{shown(start_words['negative'])}.")
 
 
 def compare_runs() -> None:
@@ -133,7 +150,7 @@ def compare_runs() -> None:
 # Once a run exists, its live curves come first (visible without scrolling at 1280x720) and the settings fold away.
 if ui.current_job() is None:
     settings_form()
-    st.info("Choose settings and press **Start training**. The `fast` preset learns in about 15 s.")
+    st.info("Choose settings and press **Start training**. The `fast` preset trains in about 10 s on a free 2-core machine (longer while others train).")
 else:
     job = ui.job_panel(ui.TRAINING_JOB, "", draw=curves)
     if job.finished:

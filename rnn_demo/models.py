@@ -81,9 +81,27 @@ model.add({recurrent}(units={config.model.units}))
 model.add(Dense(units=1, activation="sigmoid"))
 model.summary()
 
-model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+{_word_counts_code(config)}model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
 model.fit(x_train, y_train, batch_size={config.train.batch_size}, epochs={config.train.epochs})
 """
+
+
+def _word_counts_code(config: RunConfig) -> str:
+    if config.train.embedding_start != "word_counts":
+        return ""
+    return """
+# This app's start for the word vectors (rnn_demo/word_counts.py): number 0 of each word's vector is
+# 0.5 x log(P(word | positive) / P(word | negative)), counted over the training reviews; the rest stay random.
+import numpy as np
+def in_reviews(label):  # in how many reviews of this label each word id appears (once per review)
+    return np.bincount([w for row, y in zip(x_train, y_train) if y == label for w in set(row) if w > 1], minlength=%d) + 1
+ratio = np.log(in_reviews(1) / in_reviews(1).sum()) - np.log(in_reviews(0) / in_reviews(0).sum())
+ratio[:2] = 0  # padding (0) and unknown words (1) say nothing
+vectors = model.layers[0].get_weights()[0]
+vectors[:, 0] = 0.5 * ratio
+model.layers[0].set_weights([vectors])
+
+""" % config.text.vocab_size
 
 
 def summary_rows(model: keras.Model) -> list[dict]:

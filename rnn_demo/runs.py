@@ -95,7 +95,9 @@ class Run:
             "epochs done": f"{metrics.get('epochs_completed', 0)} of {config.train.epochs}",
             "LSTM units": config.model.units, "embedding": config.model.embedding_dim,
             "vocabulary": config.text.vocab_size, "MaxLen": config.text.maxlen, "batch": config.train.batch_size,
-            "learning rate": config.train.learning_rate, "training reviews": metrics.get("train_reviews"),
+            "learning rate": config.train.learning_rate,
+            "word vectors start": {"word_counts": "word counts"}.get(config.train.embedding_start, "random"),
+            "training reviews": metrics.get("train_reviews"),
             "test reviews": metrics.get("test_reviews"), "memory (MB)": round(self.bytes / MB, 1),
             "status": self.job.status.value,
         }

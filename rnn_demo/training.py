@@ -24,6 +24,7 @@ from rnn_demo.data import Splits
 from rnn_demo.jobs import Progress
 from rnn_demo.models import Bundle, build_classifier, compile_classifier
 from rnn_demo.progress import KerasProgress
+from rnn_demo.word_counts import StartEmbeddingFromCounts, strongest_words
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,11 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     progress = KerasProgress(on_event, should_stop, epochs=config.train.epochs, steps_per_epoch=batches_per_epoch,
                              batch_size=config.train.batch_size, validation=(encoded.x_validation, encoded.y_validation),
                              keep_snapshots=config.train.snapshot_every_epoch)
-    model.fit(batches, epochs=config.train.epochs, callbacks=[progress, *extra_callbacks], verbose=0, shuffle=False)
+    callbacks = [progress, *extra_callbacks]
+    counts = StartEmbeddingFromCounts(encoded.x_train, encoded.y_train)
+    if config.train.embedding_start == "word_counts":  # last, so every clock above counts the counting
+        callbacks.append(counts)
+    model.fit(batches, epochs=config.train.epochs, callbacks=callbacks, verbose=0, shuffle=False)
     train_seconds = time.perf_counter() - progress.started
 
     test_metrics = evaluate(model, encoded.x_test, encoded.y_test)
@@ -155,6 +160,8 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
         "train_seconds": round(train_seconds, 2), "epochs_completed": len(progress.history),
         "stopped_early": progress.stopped, "history": progress.history,
     }
+    if counts.ratios is not None:
+        metrics["word_counts_start"] = strongest_words(counts.ratios, encoded.vocab.words)
     # Kept without the optimizer: Adam's two moment estimates would double the memory a kept run holds.
     kept = build_classifier(config)
     kept.set_weights(model.get_weights())

@@ -541,7 +541,7 @@ def label_names(bundle: Bundle) -> tuple[str, str]:
     return (own.mapping.negative, own.mapping.positive) if own is not None else ("negative", "positive")
 
 
-def _plain(value: str) -> str:
+def plain(value: str) -> str:
     """User text inside a Markdown message, shown literally (no links, images or formatting)."""
     return "".join("\\" + char if char in "\\`*_{}[]()<>#+-.!|~$:" else char for char in value)
 
@@ -587,20 +587,20 @@ def own_data_section() -> OwnData | None:
         return None
     own = _parsed_own_data(raw, name, bool(st.session_state.get("own_data_swap", False)))
     if isinstance(own, str):
-        st.error(f"Cannot train on these texts: {_plain(own)}")
+        st.error(f"Cannot train on these texts: {plain(own)}")
         return None
     counts = own.counts()
     st.dataframe([{"label in your texts": own.mapping.negative, "the model's class": "0 (negative)",
                    "rows": counts[own.mapping.negative]},
                   {"label in your texts": own.mapping.positive, "the model's class": "1 (positive: P(...) is about it)",
                    "rows": counts[own.mapping.positive]}], hide_index=True, key="own_data_mapping")
-    st.caption(f"Mapping rule: {_plain(own.mapping.rule)}. Split: {counts['train']:,} texts to train on, "
+    st.caption(f"Mapping rule: {plain(own.mapping.rule)}. Split: {counts['train']:,} texts to train on, "
                f"{counts['validation']:,} to validate after each epoch, {counts['test']:,} to test (never trained on). "
-               + " ".join(_plain(note) for note in own.notes))
+               + " ".join(plain(note) for note in own.notes))
     st.toggle("Swap the two labels (make the other one positive)", key="own_data_swap")
     if (job := current_job()) is not None and job.job_id in (st.session_state.get(_OWN_KEY) or {}):
         if note := st.session_state.get(_OWN_NOTE_KEY):
-            st.caption(_plain(note))
+            st.caption(plain(note))
     return own
 
 

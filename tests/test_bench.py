@@ -192,6 +192,7 @@ def test_bench_run_trains_the_reference_and_a_preset_with_the_given_seed_on_a_ti
     assert (reference.model, reference.seed, fast.model, fast.seed) == ("reference", 1, "fast", 2)
     assert seeds_used == [1, 2]
     assert reference.batch_size == 32 and reference.reviews_at_budget == reference.reviews_seen == 32
-    assert fast.reviews_seen == fast.batch_size * 2  # 160 training reviews: one batch of 128 per epoch, 2 epochs
+    epochs = bench.config_module.preset("fast").train.epochs  # 160 training reviews: one (smaller) batch per epoch
+    assert fast.reviews_seen == fast.batch_size * epochs
     assert fast.accuracy_at_budget == fast.points[-1][1]  # the budget outlasts the training
     assert all(0 <= accuracy <= 1 for run in (reference, fast) for _, accuracy, _ in run.points)
