@@ -89,14 +89,19 @@ model.fit(x_train, y_train, batch_size={config.train.batch_size}, epochs={config
 def _word_counts_code(config: RunConfig) -> str:
     if config.train.embedding_start != "word_counts":
         return ""
-    return """
-# This app's start for the word vectors (rnn_demo/word_counts.py): number 0 of each word's vector is
-# 0.5 x log(P(word | positive) / P(word | negative)), counted over the training reviews; the rest stay random.
+    return """# This app's start for the word vectors (rnn_demo/word_counts.py): number 0 of each
+# word's vector is 0.5 x log(P(word | positive) / P(word | negative)), counted over
+# the training reviews; the other numbers stay random.
 import numpy as np
-def in_reviews(label):  # in how many reviews of this label each word id appears (once per review)
-    return np.bincount([w for row, y in zip(x_train, y_train) if y == label for w in set(row) if w > 1], minlength=%d) + 1
-ratio = np.log(in_reviews(1) / in_reviews(1).sum()) - np.log(in_reviews(0) / in_reviews(0).sum())
-ratio[:2] = 0  # padding (0) and unknown words (1) say nothing
+
+def in_reviews(label):  # in how many reviews of this label each word id appears
+    ids = [w for row, y in zip(x_train, y_train) if y == label
+           for w in set(row) if w > 1]  # once per review; not padding (0) or unknown (1)
+    return np.bincount(ids, minlength=%d) + 1  # + 1: no word counts as never seen
+
+positive, negative = in_reviews(1), in_reviews(0)
+ratio = np.log(positive / positive.sum()) - np.log(negative / negative.sum())
+ratio[:2] = 0  # padding and unknown words say nothing
 vectors = model.layers[0].get_weights()[0]
 vectors[:, 0] = 0.5 * ratio
 model.layers[0].set_weights([vectors])
