@@ -120,6 +120,11 @@ class Vocabulary:
     def id_of(self, token: str) -> int:
         return self._ids.get(token, UNKNOWN_ID)
 
+    def ids_of(self, tokens: list[str]) -> list[int]:
+        """id_of for each token (one dictionary lookup each: encoding 25,000 reviews is a hot loop)."""
+        lookup = self._ids.get
+        return [lookup(token, UNKNOWN_ID) for token in tokens]
+
     def token_of(self, word_id: int) -> str:
         if word_id == PAD_ID:
             return PAD_TOKEN

@@ -82,9 +82,13 @@ class TokenizedReviews:
 
 
 def encode_tokens(tokenized: list[list[str]], vocab: text.Vocabulary, config: RunConfig) -> np.ndarray:
-    """Token lists -> (n, maxlen) ids, pre-padded."""
-    rows = [[vocab.id_of(token) for token in tokens] for tokens in tokenized]
-    return text.pad_rows(rows, config.text.maxlen, config.text.truncating)
+    """Token lists -> (n, maxlen) ids, pre-padded. Only the words MaxLen keeps are looked up."""
+    maxlen = config.text.maxlen
+    if config.text.truncating == "pre":
+        rows = [vocab.ids_of(tokens[-maxlen:]) for tokens in tokenized]
+    else:
+        rows = [vocab.ids_of(tokens[:maxlen]) for tokens in tokenized]
+    return text.pad_rows(rows, maxlen, config.text.truncating)
 
 
 def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict:

@@ -154,3 +154,21 @@ def test_tokenized_reviews_give_the_same_splits_and_tokenise_each_review_once(to
     shared = {id(tokens) for tokens in small.train + small.validation + small.test}
     in_both = [tokens for tokens in larger.train + larger.validation + larger.test if id(tokens) in shared]
     assert len(in_both) == 600  # the same token lists, not copies
+
+
+def test_trainings_of_the_same_text_settings_share_one_read_only_encoding_and_train_as_before():
+    from rnn_demo import plain_training
+
+    tiny = CONFIG.with_changes(subset=200, vocab_size=400, maxlen=30, embedding_dim=4, units=4, epochs=1,
+                               batch_size=16, seed=7)
+    shared = plain_training.encoded_splits("bundled", tiny)
+    assert plain_training.encoded_splits("bundled", tiny.with_changes(units=8, learning_rate=1e-2)) is shared
+    assert plain_training.encoded_splits("bundled", tiny.with_changes(maxlen=40)) is not shared
+    assert plain_training.encoded_splits("bundled", tiny.with_changes(seed=8)) is not shared
+    assert not shared.x_train.flags.writeable and not shared.y_test.flags.writeable
+    in_worker = plain_training.train_imdb_plain(tiny.to_dict(), "bundled", lambda event: None, lambda: False)
+    splits = data.split(data.load_bundled(), seed=7, subset=200)
+    here = training.train(tiny, splits)
+    assert in_worker["vocab"] == list(here.vocab.words)
+    for a, b in zip(in_worker["weights"], here.model.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-5)
