@@ -21,22 +21,17 @@ def reviews(source: str = "bundled"):
 
 
 @functools.lru_cache(maxsize=2)
-def _encoded(source: str, seed: int, subset: int | None, text_config):
+def encoded_splits(source: str, seed: int, subset: int | None, text_config):
+    """The split (seed, subset) of a source as id matrices for `text_config`, made once per process (a whole class
+    trains the same preset: the vocabulary and the encoding, ~1 s together, are the same for all). Read-only."""
     from rnn_demo import training
     from rnn_demo.config import RunConfig
 
-    splits = reviews(source).splits(seed, subset)
-    encoded = training.encode_splits(RunConfig(text=text_config), splits)
+    encoded = training.encode_splits(RunConfig(text=text_config), reviews(source).splits(seed, subset))
     for array in (encoded.x_train, encoded.y_train, encoded.x_validation, encoded.y_validation, encoded.x_test,
                   encoded.y_test):
         array.flags.writeable = False  # shared by every training of these settings in this process
     return encoded
-
-
-def encoded_splits(source: str, config):
-    """The splits of `config` as id matrices, made once per process for each source, split and text setting (a
-    whole class trains the same preset: the vocabulary and the encoding, ~1 s each, are the same for all)."""
-    return _encoded(source, config.train.seed, config.train.subset, config.text)
 
 
 def train_imdb_plain(config_dict: dict, source: str, on_event, should_stop) -> dict:
@@ -48,7 +43,8 @@ def train_imdb_plain(config_dict: dict, source: str, on_event, should_stop) -> d
     from rnn_demo.config import RunConfig
 
     config = RunConfig.from_dict(config_dict)
-    bundle = training.train(config, encoded_splits(source, config), on_event, should_stop)
+    bundle = training.train(config, encoded_splits(source, config.train.seed, config.train.subset, config.text),
+                            on_event, should_stop)
     return {"config": config.to_dict(), "vocab": list(bundle.vocab.words), "weights": bundle.model.get_weights(),
             "metrics": bundle.metrics, "snapshots": bundle.snapshots}
 

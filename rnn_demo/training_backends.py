@@ -23,7 +23,7 @@ SLOTS_VARIABLE = "RNN_DEMO_MAX_TRAININGS"
 PROCESSES_VARIABLE = "RNN_DEMO_TRAINING_PROCESSES"
 # A new worker tokenises every bundled review (subset None) before its first training, so whatever the student
 # chooses is ready: about 11 s of (niced) CPU per worker, measured, instead of in the first student's training.
-WARM_UP = worker_pool.WarmUp("bundled", preset("fast").train.seed, None)
+WARM_UP = worker_pool.WarmUp("bundled", preset("fast").train.seed, None, preset("fast").text)
 
 # At exit, Python waits for every process pool's running tasks (concurrent.futures registers that wait with
 # threading._register_atexit) before atexit handlers run: a server stopped during a training would hang until it ended.

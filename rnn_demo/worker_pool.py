@@ -46,11 +46,13 @@ class WorkerLost(RuntimeError):
 @dataclass(frozen=True)
 class WarmUp:
     """What a new worker prepares before its first training: the tokenised reviews of this split (subset None: all
-    of them, so that any subset and seed is then ready)."""
+    of them, so that any subset and seed is then ready), and with `text` (a TextConfig) these reviews encoded for
+    it, as the class's first trainings of the default preset will need them."""
 
     source: str = "bundled"
     seed: int = 0
     subset: int | None = None
+    text: object | None = None
 
 
 # ------------------------------------------------------------------------------------------- in a worker process
@@ -92,6 +94,8 @@ def _warm(warm_up: WarmUp | None) -> dict:
         from rnn_demo import plain_training
 
         plain_training.reviews(warm_up.source).splits(warm_up.seed, warm_up.subset)
+        if warm_up.text is not None:
+            plain_training.encoded_splits(warm_up.source, warm_up.seed, warm_up.subset, warm_up.text)
     return {"pid": os.getpid(), "niceness": os.getpriority(os.PRIO_PROCESS, 0),
             "warm_up_seconds": time.perf_counter() - started}
 

@@ -161,10 +161,11 @@ def test_trainings_of_the_same_text_settings_share_one_read_only_encoding_and_tr
 
     tiny = CONFIG.with_changes(subset=200, vocab_size=400, maxlen=30, embedding_dim=4, units=4, epochs=1,
                                batch_size=16, seed=7)
-    shared = plain_training.encoded_splits("bundled", tiny)
-    assert plain_training.encoded_splits("bundled", tiny.with_changes(units=8, learning_rate=1e-2)) is shared
-    assert plain_training.encoded_splits("bundled", tiny.with_changes(maxlen=40)) is not shared
-    assert plain_training.encoded_splits("bundled", tiny.with_changes(seed=8)) is not shared
+    encoded = lambda run: plain_training.encoded_splits("bundled", run.train.seed, run.train.subset, run.text)  # noqa: E731
+    shared = encoded(tiny)
+    assert encoded(tiny.with_changes(units=8, learning_rate=1e-2)) is shared
+    assert encoded(tiny.with_changes(maxlen=40)) is not shared
+    assert encoded(tiny.with_changes(seed=8)) is not shared
     assert not shared.x_train.flags.writeable and not shared.y_test.flags.writeable
     in_worker = plain_training.train_imdb_plain(tiny.to_dict(), "bundled", lambda event: None, lambda: False)
     splits = data.split(data.load_bundled(), seed=7, subset=200)
@@ -172,3 +173,13 @@ def test_trainings_of_the_same_text_settings_share_one_read_only_encoding_and_tr
     assert in_worker["vocab"] == list(here.vocab.words)
     for a, b in zip(in_worker["weights"], here.model.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_a_warming_worker_encodes_the_default_preset_before_the_first_training():
+    from rnn_demo import plain_training, worker_pool
+
+    text_config = CONFIG.with_changes(vocab_size=300, maxlen=25).text
+    worker_pool._warm(worker_pool.WarmUp("bundled", 7, 200, text_config))
+    hits = plain_training.encoded_splits.cache_info().hits
+    plain_training.encoded_splits("bundled", 7, 200, text_config)
+    assert plain_training.encoded_splits.cache_info().hits == hits + 1
