@@ -126,6 +126,18 @@ def test_train_writes_the_four_bundle_files(tmp_path, capsys):
     bundle = models.load_bundle(out)
     assert bundle.config.text.vocab_size == 2_000 and bundle.config.train.subset == 400
     assert bundle.metrics["test_reviews"] == 40 and bundle.metrics["epochs_completed"] == 1
+    assert bundle.config.train.embedding_start == "word_counts" and "word_counts_start" in bundle.metrics
+
+
+def test_train_can_start_the_word_vectors_at_random_and_refuses_other_starts(tmp_path, capsys):
+    out = tmp_path / "random_start"
+    assert main(["train", "--subset", "400", "--vocab-size", "2000", "--embedding-start", "random",
+                 "--out", str(out)]) == 0
+    bundle = models.load_bundle(out)
+    assert bundle.config.train.embedding_start == "random" and "word_counts_start" not in bundle.metrics
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--embedding-start", "glove", "--out", str(tmp_path / "never")])
+    assert exit_info.value.code == 2 and "invalid choice: 'glove'" in capsys.readouterr().err
 
 
 def test_train_with_zero_units_exits_2_naming_units(tmp_path, capsys):

@@ -40,7 +40,8 @@ def start_training(at: AppTest, **settings) -> None:
     at.selectbox(key="train_preset").set_value("fast").run()
     for key, value in settings.items():
         widget = at.number_input(key=key) if key.split("_fast")[0] in ("subset", "vocab_size", "epochs") else (
-            at.slider(key=key) if key.startswith("maxlen") else at.select_slider(key=key))
+            at.slider(key=key) if key.startswith("maxlen") else
+            at.radio(key=key) if key.startswith("embedding_start") else at.select_slider(key=key))
         widget.set_value(value)
     at.button(key="train_start").click().run()
     assert not at.exception
@@ -93,6 +94,13 @@ def test_a_small_training_shows_its_results(trained):
     (code,) = at.code
     assert code.value.strip() == keras_code(bundle.config).strip()
     assert f"Embedding(input_dim={SMALL['vocab_size_fast']}, output_dim={embedding})" in code.value
+    # the word-count start (the preset's): where the named words' vectors started, from this run's own counts
+    assert bundle.config.train.embedding_start == "word_counts" and "vectors[:, 0] = 0.5 * ratio" in code.value
+    start_words = bundle.metrics["word_counts_start"]
+    (caption,) = [c.value for c in at.caption if c.value.startswith("Where number 0 of the word vectors started")]
+    best, worst = start_words["positive"][0], start_words["negative"][0]
+    assert f"most positive {best[0]} {best[1]:+.2f}" in caption and f"most negative {worst[0]} {worst[1]:+.2f}" in caption
+    assert best[1] > 0 > worst[1]
 
 
 def test_home_names_the_own_model_after_training(trained):
@@ -219,12 +227,14 @@ def test_a_second_run_is_kept_compared_and_inspectable(trained):
     at = trained
     at.switch_page("pages/train_lstm.py").run()
     first = at.session_state["jobs"]["training_job"]
-    start_training(at, **{**SMALL, "units_fast": 4, "epochs_fast": 1})
+    start_training(at, **{**SMALL, "units_fast": 4, "epochs_fast": 1, "embedding_start_fast": "random"})
     rerun_until(at, lambda at: at.session_state["jobs"]["training_job"] is not first and has_results(at))
     second = at.session_state["jobs"]["training_job"]
     (table,) = [frame.value for frame in at.dataframe if "run" in frame.value.columns]
     assert list(table["run"]) == [1, 2] and list(table["LSTM units"]) == [SMALL["units_fast"], 4]
     assert list(table["epochs done"]) == ["2 of 2", "1 of 1"]
+    assert list(table["word vectors start"]) == ["word counts", "random"]
+    assert not [c for c in at.caption if c.value.startswith("Where number 0 of the word vectors started")]
     assert list(table["test accuracy"]) == [first.result.metrics["test_accuracy"], second.result.metrics["test_accuracy"]]
     assert list(table["training time (s)"]) == [first.result.metrics["train_seconds"],
                                                 second.result.metrics["train_seconds"]]
