@@ -121,35 +121,41 @@ with ui.chart_turn():
     ui.chart(st, ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_spec(
         result, unit_state, unit, font_size)), key="inspect_unit_trace")
 
-    with st.expander("Gate saturation: how often are the gates fully open or closed?"):
-        ui.chart(st, ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_spec(
-            result, font_size=font_size)), key="inspect_saturation")
-        st.caption(saturation_caption(result))
+    # Built only while open (opening or closing reruns the page): most reruns skip these two sections' work.
+    saturation = st.expander("Gate saturation: how often are the gates fully open or closed?",
+                             key="inspect_saturation_open", on_change="rerun")
+    if saturation.open:
+        ui.chart(saturation, ui.remembered_figure("saturation", (result,), (font_size,),
+                 lambda: figures.saturation_spec(result, font_size=font_size)), key="inspect_saturation")
+        saturation.caption(saturation_caption(result))
 
-    with st.expander("Minimal pair: change one thing and compare"):
-        pair_text = st.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
+    pair_box = st.expander("Minimal pair: change one thing and compare", key="inspect_pair_open", on_change="rerun")
+    if pair_box.open:
+        pair_text = pair_box.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
             "inspect_pair_text", review.replace(" good", " not good") if " good" in review else review + " Not really.",
             follows=review))
-        pair_state = st.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
-                                  **ui.persistent("inspect_pair_state", "hidden"))
+        pair_state = pair_box.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
+                                        **ui.persistent("inspect_pair_state", "hidden"))
         try:
             pair = ui.inspect_review(bundle, pair_text)
         except ValueError as error:
-            st.error(f"Review B: {error}")
+            pair_box.error(f"Review B: {error}")
         else:
             difference = compare(result, pair)
-            st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A",
-                      delta_color="off")  # Streamlit's red/green arrows would be the one red-versus-green contrast
+            # delta_color="off": Streamlit's red/green arrows would be the one red-versus-green contrast.
+            pair_box.metric("P(positive) of B", f"{pair.prediction:.3f}",
+                            f"{difference['prediction_change']:+.3f} vs A", delta_color="off")
             where = difference["changes"] or "in nothing the model reads (spacing, case or ignored characters)"
-            st.caption(f"B differs from A: {where}.")
+            pair_box.caption(f"B differs from A: {where}.")
             if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:
-                st.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
-                        f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
-                        f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
+                pair_box.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
+                              f"{largest:.1g}, from the different amount of padding at most), so there is no "
+                              f"difference heatmap. Where they differ ({where}), only the running prediction below "
+                              "tells them apart.")
             pair_units = order_units(result, pair_state, order_by)[:shown]
-            ui.chart(st, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
-                            font_size), lambda: figures.minimal_pair_spec(result, pair, difference, pair_state,
-                            pair_units, font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
+            ui.chart(pair_box, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
+                     font_size), lambda: figures.minimal_pair_spec(result, pair, difference, pair_state, pair_units,
+                     font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
     st.subheader("Download this review's activations")
     csv_col, json_col = st.columns(2)
