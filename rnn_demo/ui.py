@@ -15,6 +15,7 @@ import threading
 import weakref
 from collections import OrderedDict
 
+import numpy as np
 import streamlit as st
 
 from rnn_demo import data, inspect, runs, state, training, training_backends, unit_search
@@ -344,19 +345,52 @@ class PreparedChart:
         self.as_dict, self.json = as_dict, plotly.io.to_json(as_dict, validate=False)
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_SKIPPED_KEYS = frozenset(("geojson", "layer", "layers", "range"))  # _plotly_utils.utils.is_skipped_key's
+
+
 def _with_typed_arrays(value):
-    """`value` with every numpy array that is a dict's value replaced by Plotly's typed-array form, as
-    Figure.to_dict writes it (_plotly_utils.utils.convert_to_base64, which changes its argument in place; this builds
-    new dicts and lists only where something inside changes, and leaves the caller's spec as it was)."""
-    from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
+    """`value` with every array that is a dict's value replaced by Plotly's typed-array form, as Figure.to_dict writes
+    it (_plotly_utils.utils.convert_to_base64, which changes its argument in place; this builds new dicts and lists only
+    where something inside changes, and leaves the caller's spec as it was). Plain values and numpy arrays are told
+    apart by type first: Plotly's own test of every value (is_homogeneous_array) was most of a heatmap's cost."""
+    from _plotly_utils.utils import is_homogeneous_array, to_typed_array_spec
 
     if isinstance(value, dict):
-        return {key: item if is_skipped_key(key) else
-                to_typed_array_spec(item) if is_homogeneous_array(item) else _with_typed_arrays(item)
-                for key, item in value.items()}
-    if isinstance(value, (list, tuple)) and any(isinstance(item, (dict, list, tuple)) for item in value):
+        converted = {}
+        for key, item in value.items():
+            if isinstance(item, _PLAIN) or key in _SKIPPED_KEYS:
+                converted[key] = item
+            elif isinstance(item, (dict, list, tuple)):
+                converted[key] = _with_typed_arrays(item)
+            elif isinstance(item, np.ndarray):
+                converted[key] = _typed_array(item)
+            elif is_homogeneous_array(item):
+                converted[key] = to_typed_array_spec(item)
+            else:
+                converted[key] = item
+        return converted
+    # A list is walked only if it holds containers (its items' types, collected in C: most lists hold only words).
+    if isinstance(value, (list, tuple)) and any(issubclass(kind, (dict, list, tuple)) for kind in set(map(type, value))):
         return [_with_typed_arrays(item) for item in value]
     return value
+
+
+def _typed_array(array: np.ndarray):
+    """Plotly's typed-array form of a numpy array (to_typed_array_spec), without its detour through narwhals, which
+    looks for a data frame in every array (most of a heatmap's conversion): the same dict for the dtypes plotly.js reads
+    as they are; anything else (int64 arrays, which Plotly narrows first, strings, empty arrays) goes to Plotly's own."""
+    import base64
+
+    from _plotly_utils.utils import plotlyjsShortTypes, to_typed_array_spec
+
+    short = plotlyjsShortTypes.get(str(array.dtype))
+    if short is None or array.size == 0:
+        return to_typed_array_spec(array)
+    typed = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
+    if array.ndim > 1:
+        typed["shape"] = str(array.shape)[1:-1]
+    return typed
 
 
 @functools.cache
