@@ -371,15 +371,16 @@ def _with_typed_arrays(value):
                 converted[key] = item
         return converted
     # A list is walked only if it holds containers (its items' types, collected in C: most lists hold only words).
-    if isinstance(value, (list, tuple)) and any(issubclass(kind, (dict, list, tuple)) for kind in set(map(type, value))):
+    if isinstance(value, (list, tuple)) and any(issubclass(kind, (dict, list, tuple))
+                                                for kind in set(map(type, value))):
         return [_with_typed_arrays(item) for item in value]
     return value
 
 
 def _typed_array(array: np.ndarray):
     """Plotly's typed-array form of a numpy array (to_typed_array_spec), without its detour through narwhals, which
-    looks for a data frame in every array (most of a heatmap's conversion): the same dict for the dtypes plotly.js reads
-    as they are; anything else (int64 arrays, which Plotly narrows first, strings, empty arrays) goes to Plotly's own."""
+    looks for a data frame in every array (most of a heatmap's conversion): the same dict for the dtypes plotly.js
+    reads as they are; anything else (int64 arrays, which Plotly narrows first, strings, empty arrays) goes to Plotly's own."""
     import base64
 
     from _plotly_utils.utils import plotlyjsShortTypes, to_typed_array_spec
@@ -429,7 +430,8 @@ def chart(container, figure, key: str) -> None:
 
 def remembered_figure(name: str, sources: tuple, options: tuple, build) -> "PreparedChart":
     """build() (a Plotly figure or a spec dict) prepared for ui.chart, remembered in this session for the last
-    FIGURES_KEPT (name, sources, options): a rerun that changes nothing a figure shows (another widget, a download, a second look) reuses it instead of building it again.
+    FIGURES_KEPT (name, sources, options): a rerun that changes nothing a figure shows (another widget, a download, a
+    second look) reuses it instead of building it again.
     `sources` are the inspections drawn (ui.inspect_review returns the same object for the same model and review),
     held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a new figure;
     `options` are every other input of the figure (hashable: states, unit order, contrast, font size...)."""
