@@ -165,5 +165,8 @@ with ui.chart_turn():
                              "application/json", key="inspect_download_json")
 
     ui.save_view(INSPECT_VIEW)  # the address bar now reproduces this view
-    with st.expander("Share this view: a link to this page, review, model and choices"):
-        ui.share_link(INSPECT_VIEW)
+    share = st.expander("Share this view: a link to this page, review, model and choices", key="inspect_share_open",
+                        on_change="rerun")
+    if share.open:  # built only while open, as the sections above
+        with share:
+            ui.share_link(INSPECT_VIEW)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -475,6 +476,17 @@ def test_a_link_reproduces_the_view_and_the_view_writes_its_link():
     at.radio(key="inspect_order").set_value("variance").run()
     assert at.query_params["order"] == "variance" and at.query_params["review"] == review
     assert at.query_params["present"] == "1"
+
+
+def test_the_share_section_shows_the_link_to_this_view_once_opened():
+    at = open_inspect("Not bad at all, <b>really</b>.")
+    at.radio(key="inspect_order").set_value("variance").run()
+    assert not at.code  # built only while its expander is open
+    open_sections(at, "inspect_share_open")
+    (code,) = at.code
+    link = urllib.parse.urlsplit(code.value)
+    assert urllib.parse.parse_qs(link.query) == {key: [value] for key, value in at.query_params.items()}
+    assert at.query_params["review"] == "Not bad at all, <b>really</b>." and at.query_params["order"] == "variance"
 
 
 def test_a_bad_link_value_is_named_and_the_default_kept():
