@@ -332,7 +332,7 @@ class PreparedChart:
     ui.remembered_figure keeps it prepared; a plain spec dict ({"data": [...], "layout": {...}}, as the figure
     builders' *_spec twins return) is prepared without ever becoming a Plotly object."""
 
-    __slots__ = ("as_dict", "json", "__weakref__")
+    __slots__ = ("as_dict", "json", "digest", "__weakref__")
 
     def __init__(self, figure):
         import plotly.io
@@ -343,6 +343,8 @@ class PreparedChart:
         else:
             as_dict = figure.to_dict()
         self.as_dict, self.json = as_dict, plotly.io.to_json(as_dict, validate=False)
+        # Stands for the JSON in the element's id (ui.chart): Streamlit would hash the whole JSON on every rerun.
+        self.digest = hashlib.blake2b(self.json.encode("utf-8"), digest_size=16).hexdigest()
 
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -420,7 +422,7 @@ def chart(container, figure, key: str) -> None:
         proto = streamlit_plotly.PlotlyChartProto(theme="streamlit", form_id=current_form_id(dg), spec=spec,
                                                   config="{}")
         proto.id = compute_and_register_element_id(
-            "plotly_chart", user_key=key, key_as_main_identity=False, dg=dg, plotly_spec=proto.spec,
+            "plotly_chart", user_key=key, key_as_main_identity=False, dg=dg, plotly_spec=chart.digest,
             plotly_config=proto.config, selection_mode=("points", "box", "lasso"), is_selection_activated=False,
             theme="streamlit", width="stretch", height="content", alt=None)
         layout = LayoutConfig(width="stretch", height=streamlit_plotly._resolve_content_height("content", as_dict))

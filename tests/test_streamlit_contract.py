@@ -139,3 +139,25 @@ def test_ui_chart_sends_the_message_st_plotly_chart_sends(tmp_path):
     assert json.loads(protos[5].spec) == json.loads(protos[6].spec) and "template" in json.loads(protos[5].spec)["layout"]
     assert json.loads(protos[5].spec)["data"][2]["z"]["shape"] == "2, 3"
     assert at.text[0].value == "[True, 333]"  # the same width and height settings, the figure's own height
+
+
+def test_ui_chart_ids_follow_the_figure_as_st_plotly_chart_ids_do(tmp_path):
+    """ui.chart names the figure's JSON by a digest in the element id (Streamlit would hash the whole JSON on every
+    rerun): the id stays for the same figure on a rerun, so the browser keeps the chart, and changes with the figure,
+    as st.plotly_chart's id does."""
+    script = tmp_path / "ids.py"
+    script.write_text(
+        "import streamlit as st\nimport plotly.graph_objects as go\nfrom rnn_demo import ui\n"
+        "figure = go.Figure(go.Bar(x=['a', 'b'], y=[1, st.session_state.get('y', 2)]))\n"
+        "st.plotly_chart(figure, key='theirs')\nui.chart(st, figure, key='ours')\n"
+        "ui.chart(st, ui.PreparedChart(figure), key='prepared')\n", encoding="utf-8")
+    at = AppTest.from_file(str(script))
+    ids = []
+    for y in (2, 2, 3):
+        at.session_state["y"] = y
+        at.run()
+        assert not at.exception
+        ids.append([chart.proto.id for chart in at.get("plotly_chart")])
+    assert ids[0] == ids[1]  # a rerun with the same figure: the same ids
+    assert all(before != after for before, after in zip(ids[1], ids[2]))  # another figure: every id changes
+    assert ids[2][1].endswith("-ours") and ids[2][1] != ids[2][2]
