@@ -22,7 +22,7 @@ if not present:
 left, right = st.columns([2, 1])
 right.toggle("Lecture mode", **ui.persistent("inspect_present", present),
              help="Large text and fewer controls for a projector; the link `?present=1` opens the page in it.")
-verdict = right if present else st.container()  # the prediction, beside the review in lecture mode
+verdict = right if present else st  # the prediction: beside the review in lecture mode, else below it
 chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
 settings = st.expander("Settings: model, example reviews, charts") if present else None
 model_box, example_box = (settings, settings) if present else (right, left)
@@ -82,7 +82,7 @@ with ui.chart_turn():
                 "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
                 "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
                 "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
-        settings, chart_slot = st.container(), st.container()
+        settings = chart_slot = st  # in the page's order: no containers needed (each one is a message per rerun)
 
     units_total = bundle.config.model.units
     chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
@@ -108,7 +108,7 @@ with ui.chart_turn():
                                f"“All {units_total} units” to see the rest.")
 
     st.subheader("One unit up close")
-    state_col, unit_col = st.columns(2)
+    state_col = unit_col = st.container(horizontal=True)  # one block, not a row of columns (fewer messages)
     unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), format_func=LSTM_STATES.get,
                                      **ui.persistent("inspect_unit_state", "hidden"))
     # The unit rising most with the running prediction, chosen anew for each model, review and quantity.
@@ -158,7 +158,7 @@ with ui.chart_turn():
                      font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
     st.subheader("Download this review's activations")
-    csv_col, json_col = st.columns(2)
+    csv_col = json_col = st.container(horizontal=True)
     csv_col.download_button("Activations (CSV)", lambda: export.activations_csv(result), "activations.csv", "text/csv",
                             key="inspect_download_csv", help="one row per word and unit, with every gate and state")
     json_col.download_button("Activations (JSON)", lambda: export.activations_json(result), "activations.json",
