@@ -531,6 +531,15 @@ def remembered(kind: str, bundle: Bundle, review: str, compute):
 
 
 
+def once_per_session(key: str, build):
+    """build(), made on this session's first run and kept in its st.session_state under `key`: objects a session
+    reuses on every rerun, such as app.py's pages. A session runs one script run at a time, so objects whose state a
+    run changes (st.navigation marks the page it returns) are never shared between two runs at once."""
+    if key not in st.session_state:
+        st.session_state[key] = build()
+    return st.session_state[key]
+
+
 def show_error_and_stop(message: str) -> None:
     st.error(message)
     st.stop()
