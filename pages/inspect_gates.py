@@ -6,8 +6,8 @@ from rnn_demo import export, ui
 from rnn_demo.state import INSPECT_VIEW
 from rnn_demo.figures import inspection as figures
 from rnn_demo.figures.common import FONT_SIZE, PRESENTER_FONT_SIZE
-from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, compare, order_units,
-                              saturation_caption)
+from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, READING_GUIDE, compare,
+                              order_units, saturation_caption)
 
 ui.use_app_navigation()
 ORDERS = {"index": "unit number", "variance": "most active first",
@@ -74,14 +74,7 @@ with ui.chart_turn():
 
     if not present:
         with st.expander("How to read these pictures", expanded=False):
-            st.markdown(
-                "- **Forget gate f_t** (0 = forget, 1 = keep): how much of the old cell state survives this word.\n"
-                "- **Input gate i_t**: how much of the new **candidate g_t** (what this word suggests, −1…1) is "
-                "written in.\n- **Cell state c_t = f_t·c_(t−1) + i_t·g_t**: the *current memory*, carried along the "
-                "review.\n"
-                "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
-                "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
-                "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
+            st.markdown(READING_GUIDE)
         settings = chart_slot = st  # in the page's order: no containers needed (each one is a message per rerun)
 
     units_total = bundle.config.model.units
