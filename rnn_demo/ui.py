@@ -8,6 +8,7 @@ a small memo of inspections.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import os
@@ -17,6 +18,7 @@ from collections import OrderedDict
 
 import numpy as np
 import streamlit as st
+from _plotly_utils.utils import is_homogeneous_array, plotlyjsShortTypes, to_typed_array_spec
 
 from rnn_demo import data, inspect, runs, state, training, training_backends, unit_search
 from rnn_demo.config import RunConfig
@@ -356,8 +358,6 @@ def _with_typed_arrays(value):
     it (_plotly_utils.utils.convert_to_base64, which changes its argument in place; this builds new dicts and lists only
     where something inside changes, and leaves the caller's spec as it was). Plain values and numpy arrays are told
     apart by type first: Plotly's own test of every value (is_homogeneous_array) was most of a heatmap's cost."""
-    from _plotly_utils.utils import is_homogeneous_array, to_typed_array_spec
-
     if isinstance(value, dict):
         converted = {}
         for key, item in value.items():
@@ -383,10 +383,6 @@ def _typed_array(array: np.ndarray):
     """Plotly's typed-array form of a numpy array (to_typed_array_spec), without its detour through narwhals, which
     looks for a data frame in every array (most of a heatmap's conversion): the same dict for the dtypes plotly.js
     reads as they are; anything else (int64 arrays, which Plotly narrows first, strings, empty arrays) goes to Plotly's own."""
-    import base64
-
-    from _plotly_utils.utils import plotlyjsShortTypes, to_typed_array_spec
-
     short = plotlyjsShortTypes.get(str(array.dtype))
     if short is None or array.size == 0:
         return to_typed_array_spec(array)
