@@ -11,8 +11,10 @@ ui.training_slots()  # on the server's first page run: the training workers star
 
 # Each url_path is its file's name, so a first visit straight to a page's address finds the same page whichever way
 # Streamlit resolves it (see rnn_demo.ui.use_app_navigation). The lessons come in the course's order.
-PAGES = [st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home")] + [
-    st.Page(lesson.script, title=lesson.title, icon=lesson.icon, url_path=lesson.url_path) for lesson in LESSONS]
+# Made once per session (ui.once_per_session): each st.Page looks its file up on disk, ~1 ms of every rerun.
+PAGES = ui.once_per_session("app_pages", lambda: [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home")] + [
+    st.Page(lesson.script, title=lesson.title, icon=lesson.icon, url_path=lesson.url_path) for lesson in LESSONS])
 
 ui.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
 st.navigation(PAGES).run()

@@ -6,8 +6,8 @@ from rnn_demo import export, ui
 from rnn_demo.state import INSPECT_VIEW
 from rnn_demo.figures import inspection as figures
 from rnn_demo.figures.common import FONT_SIZE, PRESENTER_FONT_SIZE
-from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, compare, order_units,
-                              saturation_caption)
+from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, READING_GUIDE, compare,
+                              order_units, saturation_caption)
 
 ui.use_app_navigation()
 ORDERS = {"index": "unit number", "variance": "most active first",
@@ -22,7 +22,7 @@ if not present:
 left, right = st.columns([2, 1])
 right.toggle("Lecture mode", **ui.persistent("inspect_present", present),
              help="Large text and fewer controls for a projector; the link `?present=1` opens the page in it.")
-verdict = right if present else st.container()  # the prediction, beside the review in lecture mode
+verdict = right if present else st  # the prediction: beside the review in lecture mode, else below it
 chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
 settings = st.expander("Settings: model, example reviews, charts") if present else None
 model_box, example_box = (settings, settings) if present else (right, left)
@@ -74,15 +74,8 @@ with ui.chart_turn():
 
     if not present:
         with st.expander("How to read these pictures", expanded=False):
-            st.markdown(
-                "- **Forget gate f_t** (0 = forget, 1 = keep): how much of the old cell state survives this word.\n"
-                "- **Input gate i_t**: how much of the new **candidate g_t** (what this word suggests, −1…1) is "
-                "written in.\n- **Cell state c_t = f_t·c_(t−1) + i_t·g_t**: the *current memory*, carried along the "
-                "review.\n"
-                "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
-                "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
-                "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
-        settings, chart_slot = st.container(), st.container()
+            st.markdown(READING_GUIDE)
+        settings = chart_slot = st  # in the page's order: no containers needed (each one is a message per rerun)
 
     units_total = bundle.config.model.units
     chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
@@ -108,7 +101,7 @@ with ui.chart_turn():
                                f"“All {units_total} units” to see the rest.")
 
     st.subheader("One unit up close")
-    state_col, unit_col = st.columns(2)
+    state_col = unit_col = st.container(horizontal=True)  # one block, not a row of columns (fewer messages)
     unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), format_func=LSTM_STATES.get,
                                      **ui.persistent("inspect_unit_state", "hidden"))
     # The unit rising most with the running prediction, chosen anew for each model, review and quantity.
@@ -121,43 +114,52 @@ with ui.chart_turn():
     ui.chart(st, ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_spec(
         result, unit_state, unit, font_size)), key="inspect_unit_trace")
 
-    with st.expander("Gate saturation: how often are the gates fully open or closed?"):
-        ui.chart(st, ui.remembered_figure("saturation", (result,), (font_size,), lambda: figures.saturation_spec(
-            result, font_size=font_size)), key="inspect_saturation")
-        st.caption(saturation_caption(result))
+    # Built only while open (opening or closing reruns the page): most reruns skip these two sections' work.
+    saturation = st.expander("Gate saturation: how often are the gates fully open or closed?",
+                             key="inspect_saturation_open", on_change="rerun")
+    if saturation.open:
+        ui.chart(saturation, ui.remembered_figure("saturation", (result,), (font_size,),
+                 lambda: figures.saturation_spec(result, font_size=font_size)), key="inspect_saturation")
+        saturation.caption(saturation_caption(result))
 
-    with st.expander("Minimal pair: change one thing and compare"):
-        pair_text = st.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
+    pair_box = st.expander("Minimal pair: change one thing and compare", key="inspect_pair_open", on_change="rerun")
+    if pair_box.open:
+        pair_text = pair_box.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
             "inspect_pair_text", review.replace(" good", " not good") if " good" in review else review + " Not really.",
             follows=review))
-        pair_state = st.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
-                                  **ui.persistent("inspect_pair_state", "hidden"))
+        pair_state = pair_box.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
+                                        **ui.persistent("inspect_pair_state", "hidden"))
         try:
             pair = ui.inspect_review(bundle, pair_text)
         except ValueError as error:
-            st.error(f"Review B: {error}")
+            pair_box.error(f"Review B: {error}")
         else:
             difference = compare(result, pair)
-            st.metric("P(positive) of B", f"{pair.prediction:.3f}", f"{difference['prediction_change']:+.3f} vs A",
-                      delta_color="off")  # Streamlit's red/green arrows would be the one red-versus-green contrast
+            # delta_color="off": Streamlit's red/green arrows would be the one red-versus-green contrast.
+            pair_box.metric("P(positive) of B", f"{pair.prediction:.3f}",
+                            f"{difference['prediction_change']:+.3f} vs A", delta_color="off")
             where = difference["changes"] or "in nothing the model reads (spacing, case or ignored characters)"
-            st.caption(f"B differs from A: {where}.")
+            pair_box.caption(f"B differs from A: {where}.")
             if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:
-                st.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
-                        f"{largest:.1g}, from the different amount of padding at most), so there is no difference "
-                        f"heatmap. Where they differ ({where}), only the running prediction below tells them apart.")
+                pair_box.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
+                              f"{largest:.1g}, from the different amount of padding at most), so there is no "
+                              f"difference heatmap. Where they differ ({where}), only the running prediction below "
+                              "tells them apart.")
             pair_units = order_units(result, pair_state, order_by)[:shown]
-            ui.chart(st, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
-                            font_size), lambda: figures.minimal_pair_spec(result, pair, difference, pair_state,
-                            pair_units, font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
+            ui.chart(pair_box, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
+                     font_size), lambda: figures.minimal_pair_spec(result, pair, difference, pair_state, pair_units,
+                     font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
     st.subheader("Download this review's activations")
-    csv_col, json_col = st.columns(2)
+    csv_col = json_col = st.container(horizontal=True)
     csv_col.download_button("Activations (CSV)", lambda: export.activations_csv(result), "activations.csv", "text/csv",
                             key="inspect_download_csv", help="one row per word and unit, with every gate and state")
     json_col.download_button("Activations (JSON)", lambda: export.activations_json(result), "activations.json",
                              "application/json", key="inspect_download_json")
 
     ui.save_view(INSPECT_VIEW)  # the address bar now reproduces this view
-    with st.expander("Share this view: a link to this page, review, model and choices"):
-        ui.share_link(INSPECT_VIEW)
+    share = st.expander("Share this view: a link to this page, review, model and choices", key="inspect_share_open",
+                        on_change="rerun")
+    if share.open:  # built only while open, as the sections above
+        with share:
+            ui.share_link(INSPECT_VIEW)

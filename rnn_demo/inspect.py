@@ -43,6 +43,17 @@ EXAMPLE_REVIEWS = {
 }
 
 
+# The Inspect page's key to its pictures (true of every LSTM: the names and equations of the course).
+READING_GUIDE = (
+    "- **Forget gate f_t** (0 = forget, 1 = keep): how much of the old cell state survives this word.\n"
+    "- **Input gate i_t**: how much of the new **candidate g_t** (what this word suggests, −1…1) is "
+    "written in.\n- **Cell state c_t = f_t·c_(t−1) + i_t·g_t**: the *current memory*, carried along the "
+    "review.\n"
+    "- **Output gate o_t** and **hidden state h_t = o_t·tanh(c_t)**: the *overall memory* the LSTM shows; "
+    "the Dense layer reads the last h_t. The top line applies it to every h_t: the verdict if the review "
+    "ended there.\n- Each heatmap row is one unit (its number on the left), each column one word.")
+
+
 @dataclass(frozen=True)
 class Inspection:
     """What the model did with one review. Every array has one row per word the model saw."""

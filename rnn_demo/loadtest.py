@@ -144,6 +144,7 @@ class Student:
         self.texts: list[str] = []  # headings, markdown and alerts of the latest run
         self.errors: list[str] = []
         self.page_hash = ""
+        self.query_string = ""  # the address bar's query, as the server last set it (a browser sends it back)
         self.prediction_seconds: float | None = None  # of the latest run: until the prediction heading arrived
 
     async def connect(self) -> None:
@@ -161,7 +162,7 @@ class Student:
         message = BackMsg()
         message.rerun_script.page_name = page
         message.rerun_script.page_script_hash = self.page_hash
-        message.rerun_script.query_string = ""
+        message.rerun_script.query_string = self.query_string
         for state in widget_states or []:
             message.rerun_script.widget_states.widgets.append(state)
         self.texts, self.prediction_seconds, started = [], None, time.perf_counter()
@@ -172,8 +173,10 @@ class Student:
             kind = received.WhichOneof("type")
             if kind == "new_session":
                 self.page_hash = received.new_session.page_script_hash or self.page_hash
-            elif kind == "page_info_changed" or kind == "navigation":
-                if kind == "navigation" and received.navigation.page_script_hash:
+            elif kind == "page_info_changed":  # st.query_params changed: the browser's address bar follows
+                self.query_string = received.page_info_changed.query_string
+            elif kind == "navigation":
+                if received.navigation.page_script_hash:
                     self.page_hash = received.navigation.page_script_hash
             elif kind == "delta" and received.delta.WhichOneof("type") == "new_element":
                 self._read(received.delta.new_element)

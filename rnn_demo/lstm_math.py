@@ -147,9 +147,6 @@ class Intervention:
         return c_t, h_t
 
 
-_SIGMOID_GATES = [0, 1, 3]  # i, f, o of Keras' gate order i, f, c, o
-
-
 def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None,
                intervention: Intervention | None = None) -> LSTMTrace:
     """Replay a Keras LSTM over one sequence inputs (time, input_dim) from h0, c0 (units,; zeros by default).
@@ -165,29 +162,39 @@ def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None,
     if intervention is not None:
         intervention.check(units)
 
-    # The input part of every gate does not depend on the state, so it is computed for all steps at once.
-    x_proj = inputs @ kernel + bias  # (time, 4*units)
-    gates = np.empty((inputs.shape[0], 4, units))  # (time, gate, units) in the order i, f, g, o
-    cell = np.empty((inputs.shape[0], units))  # (time, units)
-    hidden = np.empty((inputs.shape[0], units))  # (time, units)
-    for t in range(inputs.shape[0]):
-        z = (x_proj[t] + h_prev @ recurrent_kernel).reshape(4, units)  # (4, units) pre-activations
-        i_t, f_t, o_t = sigmoid(z[_SIGMOID_GATES])  # one call for the three gates
-        g_t = np.tanh(z[2])
+    # The input part of every gate does not depend on the state, so it is computed for all steps at once. The gate
+    # blocks are regrouped as i, f, o, g: each step then applies the sigmoid to one slice of its row, in place.
+    ifog = [0, 1, 3, 2]
+    kernel = kernel.reshape(-1, 4, units)[:, ifog].reshape(-1, 4 * units)
+    recurrent_kernel = recurrent_kernel.reshape(units, 4, units)[:, ifog].reshape(units, 4 * units)
+    x_proj = inputs @ kernel + bias.reshape(4, units)[ifog].reshape(-1)  # (time, 4*units)
+    steps = inputs.shape[0]
+    gates = np.empty((steps, 4, units))  # (time, gate, units) in the order i, f, o, g
+    cell = np.empty((steps, units))  # (time, units)
+    hidden = np.empty((steps, units))  # (time, units)
+    for t in range(steps):
+        z = gates[t]  # this step's pre-activations, then (in place) its gates
+        np.add(x_proj[t], h_prev @ recurrent_kernel, out=z.reshape(-1))
+        sigmoid_gates = z[:3]  # 1 / (1 + exp(-x)) as sigmoid() computes it: exp(-logaddexp(0, -x))
+        np.negative(sigmoid_gates, out=sigmoid_gates)
+        np.logaddexp(0.0, sigmoid_gates, out=sigmoid_gates)
+        np.negative(sigmoid_gates, out=sigmoid_gates)
+        np.exp(sigmoid_gates, out=sigmoid_gates)
+        np.tanh(z[3], out=z[3])
+        i_t, f_t, o_t, g_t = z
         if intervention is not None:
-            i_t, f_t = intervention.gates(t, i_t, f_t)
+            z[0], z[1] = intervention.gates(t, i_t, f_t)
         c_t = f_t * c_prev + i_t * g_t
         h_t = o_t * np.tanh(c_t)
         if intervention is not None:
             c_t, h_t = intervention.states(t, c_t, h_t)
         c_prev = cell[t] = c_t
         h_prev = hidden[t] = h_t
-        gates[t] = i_t, f_t, g_t, o_t
     return LSTMTrace(
         input_gate=gates[:, 0],
         forget_gate=gates[:, 1],
-        candidate=gates[:, 2],
-        output_gate=gates[:, 3],
+        candidate=gates[:, 3],
+        output_gate=gates[:, 2],
         cell=cell,
         hidden=hidden,
     )

@@ -8,6 +8,7 @@ a small memo of inspections.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import os
@@ -15,7 +16,9 @@ import threading
 import weakref
 from collections import OrderedDict
 
+import numpy as np
 import streamlit as st
+from _plotly_utils.utils import is_homogeneous_array, plotlyjsShortTypes, to_typed_array_spec
 
 from rnn_demo import data, inspect, runs, state, training, training_backends, unit_search
 from rnn_demo.config import RunConfig
@@ -331,7 +334,7 @@ class PreparedChart:
     ui.remembered_figure keeps it prepared; a plain spec dict ({"data": [...], "layout": {...}}, as the figure
     builders' *_spec twins return) is prepared without ever becoming a Plotly object."""
 
-    __slots__ = ("as_dict", "json", "__weakref__")
+    __slots__ = ("as_dict", "json", "digest", "__weakref__")
 
     def __init__(self, figure):
         import plotly.io
@@ -342,21 +345,51 @@ class PreparedChart:
         else:
             as_dict = figure.to_dict()
         self.as_dict, self.json = as_dict, plotly.io.to_json(as_dict, validate=False)
+        # Stands for the JSON in the element's id (ui.chart): Streamlit would hash the whole JSON on every rerun.
+        self.digest = hashlib.blake2b(self.json.encode("utf-8"), digest_size=16).hexdigest()
+
+
+_PLAIN = (str, int, float, bool, type(None))
+_SKIPPED_KEYS = frozenset(("geojson", "layer", "layers", "range"))  # _plotly_utils.utils.is_skipped_key's
 
 
 def _with_typed_arrays(value):
-    """`value` with every numpy array that is a dict's value replaced by Plotly's typed-array form, as
-    Figure.to_dict writes it (_plotly_utils.utils.convert_to_base64, which changes its argument in place; this builds
-    new dicts and lists only where something inside changes, and leaves the caller's spec as it was)."""
-    from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
-
+    """`value` with every array that is a dict's value replaced by Plotly's typed-array form, as Figure.to_dict writes
+    it (_plotly_utils.utils.convert_to_base64, which changes its argument in place; this builds new dicts and lists only
+    where something inside changes, and leaves the caller's spec as it was). Plain values and numpy arrays are told
+    apart by type first: Plotly's own test of every value (is_homogeneous_array) was most of a heatmap's cost."""
     if isinstance(value, dict):
-        return {key: item if is_skipped_key(key) else
-                to_typed_array_spec(item) if is_homogeneous_array(item) else _with_typed_arrays(item)
-                for key, item in value.items()}
-    if isinstance(value, (list, tuple)) and any(isinstance(item, (dict, list, tuple)) for item in value):
+        converted = {}
+        for key, item in value.items():
+            if isinstance(item, _PLAIN) or key in _SKIPPED_KEYS:
+                converted[key] = item
+            elif isinstance(item, (dict, list, tuple)):
+                converted[key] = _with_typed_arrays(item)
+            elif isinstance(item, np.ndarray):
+                converted[key] = _typed_array(item)
+            elif is_homogeneous_array(item):
+                converted[key] = to_typed_array_spec(item)
+            else:
+                converted[key] = item
+        return converted
+    # A list is walked only if it holds containers (its items' types, collected in C: most lists hold only words).
+    if isinstance(value, (list, tuple)) and any(issubclass(kind, (dict, list, tuple))
+                                                for kind in set(map(type, value))):
         return [_with_typed_arrays(item) for item in value]
     return value
+
+
+def _typed_array(array: np.ndarray):
+    """Plotly's typed-array form of a numpy array (to_typed_array_spec), without its detour through narwhals, which
+    looks for a data frame in every array (most of a heatmap's conversion): the same dict for the dtypes plotly.js
+    reads as they are; anything else (int64 arrays, which Plotly narrows first, strings, empty arrays) goes to Plotly's own."""
+    short = plotlyjsShortTypes.get(str(array.dtype))
+    if short is None or array.size == 0:
+        return to_typed_array_spec(array)
+    typed = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
+    if array.ndim > 1:
+        typed["shape"] = str(array.shape)[1:-1]
+    return typed
 
 
 @functools.cache
@@ -385,7 +418,7 @@ def chart(container, figure, key: str) -> None:
         proto = streamlit_plotly.PlotlyChartProto(theme="streamlit", form_id=current_form_id(dg), spec=spec,
                                                   config="{}")
         proto.id = compute_and_register_element_id(
-            "plotly_chart", user_key=key, key_as_main_identity=False, dg=dg, plotly_spec=proto.spec,
+            "plotly_chart", user_key=key, key_as_main_identity=False, dg=dg, plotly_spec=chart.digest,
             plotly_config=proto.config, selection_mode=("points", "box", "lasso"), is_selection_activated=False,
             theme="streamlit", width="stretch", height="content", alt=None)
         layout = LayoutConfig(width="stretch", height=streamlit_plotly._resolve_content_height("content", as_dict))
@@ -395,7 +428,8 @@ def chart(container, figure, key: str) -> None:
 
 def remembered_figure(name: str, sources: tuple, options: tuple, build) -> "PreparedChart":
     """build() (a Plotly figure or a spec dict) prepared for ui.chart, remembered in this session for the last
-    FIGURES_KEPT (name, sources, options): a rerun that changes nothing a figure shows (another widget, a download, a second look) reuses it instead of building it again.
+    FIGURES_KEPT (name, sources, options): a rerun that changes nothing a figure shows (another widget, a download, a
+    second look) reuses it instead of building it again.
     `sources` are the inspections drawn (ui.inspect_review returns the same object for the same model and review),
     held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a new figure;
     `options` are every other input of the figure (hashable: states, unit order, contrast, font size...)."""
@@ -491,6 +525,15 @@ def remembered(kind: str, bundle: Bundle, review: str, compute):
     memo.move_to_end(key)
     return memo[key][1]
 
+
+
+def once_per_session(key: str, build):
+    """build(), made on this session's first run and kept in its st.session_state under `key`: objects a session
+    reuses on every rerun, such as app.py's pages. A session runs one script run at a time, so objects whose state a
+    run changes (st.navigation marks the page it returns) are never shared between two runs at once."""
+    if key not in st.session_state:
+        st.session_state[key] = build()
+    return st.session_state[key]
 
 
 def show_error_and_stop(message: str) -> None:

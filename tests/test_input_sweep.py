@@ -139,6 +139,7 @@ class PageSession:
         self.at.run(timeout=180)  # the first run of a process imports TensorFlow and loads the pretrained model
         self.at.switch_page(page).run(timeout=120)
         assert not self.at.exception, f"{page} does not open: {self.at.exception}"
+        self._open_lazy_sections()
         self.defaults: dict[str, object] = {}  # each radio's value when first seen
         self.boxes: dict[tuple[str, str], dict] = {}  # (kind, key) -> radio values that show it (and enable it)
         self._record({})
@@ -160,6 +161,16 @@ class PageSession:
                         to_explore.append(({key: option}, revealed))
         self._choose({})
         self.choices = self._make_choices()
+
+    def _open_lazy_sections(self) -> None:
+        """Open every expander that builds its contents only while open (st.expander(key=..., on_change="rerun"),
+        which carries an id; a plain one does not), so the boxes inside it are swept too."""
+        keys = [expander.proto.id.split("-", 2)[2] for expander in self.at.expander if expander.proto.id]
+        for key in keys:
+            self.at.session_state[key] = True
+        if keys:
+            self.at.run()
+            assert not self.at.exception, f"{self.page} with its sections {keys} open: {self.at.exception}"
 
     def _make_choices(self) -> dict:
         """A student's own choices, so that keeping them means something: each number box shown now (outside a form)

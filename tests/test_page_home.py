@@ -38,3 +38,20 @@ def test_home_shows_every_lesson_in_order_with_the_active_model():
     captions = [caption.value for caption in at.caption]
     assert all(lesson.summary in captions for lesson in LESSONS)
     assert "test accuracy" in at.info[0].value
+
+
+def test_the_pages_are_made_once_per_session_and_every_page_still_opens():
+    """app.py keeps its st.Page list for the session (ui.once_per_session, issue 9: ~1 ms of every rerun); the same
+    objects then serve every page the session opens, each one running its own script."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.switch_page("pages/home.py").run()
+    pages = at.session_state["app_pages"]
+    assert [page.title for page in pages] == ["Home"] + [lesson.title for lesson in LESSONS]
+    for script, title in (("pages/inspect_gates.py", "Inspect the LSTM, word by word"), ("pages/home.py", None)):
+        at.switch_page(script).run()
+        assert not at.exception and at.session_state["app_pages"] is pages
+        if title:
+            assert at.title[0].value == title
+    other = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    other.run()
+    assert other.session_state["app_pages"] is not pages  # each session its own (st.navigation marks them per run)

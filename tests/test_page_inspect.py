@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import urllib.parse
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,14 @@ def open_inspect(review: str | None = None) -> AppTest:
     return at
 
 
+def open_sections(at: AppTest, *keys: str) -> None:
+    """Open the page's lazily built expanders (as a click would: the expander's state, then a rerun)."""
+    for key in keys or ("inspect_saturation_open", "inspect_pair_open"):
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception
+
+
 def set_review(at: AppTest, review: str) -> None:
     at.text_area(key="inspect_review").set_value(review).run()
     assert not at.exception
@@ -90,8 +99,7 @@ def test_the_word_axis_shows_the_reviews_tokens_and_the_last_running_value_is_th
     labels = expected_labels(review, vocab)
     label, probability = shown_prediction(at)
     specs = charts(at)
-    assert {"inspect_prediction", "inspect_heatmaps", "inspect_coloured_words", "inspect_unit_trace",
-            "inspect_saturation", "inspect_pair_figure"} <= set(specs)
+    assert {"inspect_prediction", "inspect_heatmaps", "inspect_coloured_words", "inspect_unit_trace"} <= set(specs)
 
     figure = specs["inspect_heatmaps"]
     axis = word_axis(figure)
@@ -196,8 +204,31 @@ def test_a_huge_review_is_cut_to_maxlen_with_a_warning(vocab):
     assert any("earlier words cut by MaxLen" in note["text"] for note in figure["layout"]["annotations"])
 
 
+def test_the_saturation_and_minimal_pair_sections_are_built_only_while_open():
+    """Issue 9: a rerun builds neither the saturation chart nor review B's inspection while their expanders are
+    closed (most students never open them); opening one draws it, closing it again stops the work."""
+    at = open_inspect("This movie is good.")
+    labels = [expander.label for expander in at.expander]
+    assert "Minimal pair: change one thing and compare" in labels and any(label.startswith("Gate saturation")
+                                                                         for label in labels)
+    assert not {"inspect_saturation", "inspect_pair_figure"} & set(charts(at))
+    assert not [area for area in at.text_area if area.label == "Review B"] and not at.metric
+    inspected = lambda: {text for _, text in at.session_state["inspections"]}  # noqa: E731
+    assert "This movie is not good." not in inspected()  # review B is not inspected
+    open_sections(at, "inspect_pair_open")
+    assert "inspect_pair_figure" in charts(at) and "inspect_saturation" not in charts(at)
+    assert [metric.label for metric in at.metric] == ["P(positive) of B"]
+    assert "This movie is not good." in inspected()
+    open_sections(at, "inspect_saturation_open")
+    assert {"inspect_saturation", "inspect_pair_figure"} <= set(charts(at))
+    at.session_state["inspect_pair_open"] = False
+    at.run()
+    assert "inspect_pair_figure" not in charts(at) and not at.metric and "inspect_saturation" in charts(at)
+
+
 def test_the_minimal_pair_follows_review_a_and_shows_the_change():
     at = open_inspect("This movie is good.")
+    open_sections(at)
     _, first = shown_prediction(at)
     (pair_area,) = [widget for widget in at.text_area if widget.label == "Review B"]
     assert pair_area.value == "This movie is not good."
@@ -218,6 +249,7 @@ def test_the_minimal_pair_follows_review_a_and_shows_the_change():
 
 def test_the_minimal_pair_aligns_an_inserted_word_instead_of_shifting_every_later_word():
     at = open_inspect("This movie is good and I liked it.")
+    open_sections(at)
     at.toggle(key="inspect_all_units").set_value(True).run()
     spec = charts(at)["inspect_pair_figure"]
     (difference,) = heatmaps(spec)
@@ -234,6 +266,7 @@ def test_the_minimal_pair_aligns_an_inserted_word_instead_of_shifting_every_late
 
 def test_an_appended_sentence_gives_a_message_not_an_empty_heatmap():
     at = open_inspect("This movie is great.")
+    open_sections(at)
     (pair_area,) = [widget for widget in at.text_area if widget.label == "Review B"]
     pair_area.set_value("This movie is great. Not really.").run()
     assert not heatmaps(charts(at)["inspect_pair_figure"])
@@ -294,6 +327,7 @@ def test_choosing_which_states_to_show():
 
 def test_the_saturation_caption_is_computed_from_the_gate_values_shown():
     at = open_inspect("This film is not good. The story is not interesting and the jokes are not funny at all.")
+    open_sections(at)
     at.toggle(key="inspect_all_units").set_value(True).run()
     gates = {trace["name"]: decode(trace["z"]) for trace in heatmaps(charts(at)["inspect_heatmaps"])}
     saturated = {name: np.mean((gates[name] < 0.1) | (gates[name] > 0.9)) for name in
@@ -372,6 +406,8 @@ def _font_sizes(value, inside_font=False):
 
 def test_every_chart_text_is_14_px_or_more_and_every_heatmap_has_a_colour_bar_with_its_meaning():
     at = open_inspect("This movie is good, I liked it.")
+    open_sections(at)
+    assert len(charts(at)) == 6
     for key, spec in charts(at).items():
         assert spec["layout"]["font"]["size"] >= 14, key
         assert all(size >= 14 for size in _font_sizes(spec)), key
@@ -440,6 +476,17 @@ def test_a_link_reproduces_the_view_and_the_view_writes_its_link():
     at.radio(key="inspect_order").set_value("variance").run()
     assert at.query_params["order"] == "variance" and at.query_params["review"] == review
     assert at.query_params["present"] == "1"
+
+
+def test_the_share_section_shows_the_link_to_this_view_once_opened():
+    at = open_inspect("Not bad at all, <b>really</b>.")
+    at.radio(key="inspect_order").set_value("variance").run()
+    assert not at.code  # built only while its expander is open
+    open_sections(at, "inspect_share_open")
+    (code,) = at.code
+    link = urllib.parse.urlsplit(code.value)
+    assert urllib.parse.parse_qs(link.query) == {key: [value] for key, value in at.query_params.items()}
+    assert at.query_params["review"] == "Not bad at all, <b>really</b>." and at.query_params["order"] == "variance"
 
 
 def test_a_bad_link_value_is_named_and_the_default_kept():

@@ -112,7 +112,9 @@ def test_ui_chart_sends_the_message_st_plotly_chart_sends(tmp_path):
         "ui.chart(right, figure, key='ours_in_column')\nui.chart(st, figure, key='ours_again')\n"
         "from rnn_demo.figures.common import figure_from_spec\n"
         "spec = dict(data=[dict(type='heatmap', z=np.arange(6.0).reshape(2, 3), customdata=[['a', 'b', 'c']] * 2),"
-        " dict(type='scatter', x=np.arange(3), y=np.array([0.1, 0.5, 0.9]), marker=dict(color=np.arange(3.0)))],"
+        " dict(type='scatter', x=np.arange(3), y=np.array([0.1, 0.5, 0.9]), marker=dict(color=np.arange(3.0))),"
+        " dict(type='heatmap', z=np.arange(12.0, dtype=np.float32).reshape(3, 4)[:, [2, 0]].T,"
+        " y=np.array([3, 1], dtype=np.uint8), x=np.array(['a', 'b', 'c']), text=np.array([], dtype=np.float32))],"
         " layout=dict(height=222, xaxis=dict(title=dict(text='word'))))\n"
         "import copy\nbefore = copy.deepcopy(spec)\nui.chart(st, spec, key='ours_from_spec')\n"
         "assert repr(spec) == repr(before), 'ui.chart changed the spec it was given'\n"
@@ -133,5 +135,29 @@ def test_ui_chart_sends_the_message_st_plotly_chart_sends(tmp_path):
     assert ours.id != theirs.id and len({proto.id for proto in protos}) == 7  # each key its own element
     assert json.loads(protos[3].spec) == json.loads(protos[2].spec)  # in a column too
     # A plain spec dict (the figure builders' *_spec twins) is sent as its Plotly figure would be, template included.
+    # (also arrays of every kind: float32 and uint8, a transposed selection of columns, strings, an empty array)
     assert json.loads(protos[5].spec) == json.loads(protos[6].spec) and "template" in json.loads(protos[5].spec)["layout"]
+    assert json.loads(protos[5].spec)["data"][2]["z"]["shape"] == "2, 3"
     assert at.text[0].value == "[True, 333]"  # the same width and height settings, the figure's own height
+
+
+def test_ui_chart_ids_follow_the_figure_as_st_plotly_chart_ids_do(tmp_path):
+    """ui.chart names the figure's JSON by a digest in the element id (Streamlit would hash the whole JSON on every
+    rerun): the id stays for the same figure on a rerun, so the browser keeps the chart, and changes with the figure,
+    as st.plotly_chart's id does."""
+    script = tmp_path / "ids.py"
+    script.write_text(
+        "import streamlit as st\nimport plotly.graph_objects as go\nfrom rnn_demo import ui\n"
+        "figure = go.Figure(go.Bar(x=['a', 'b'], y=[1, st.session_state.get('y', 2)]))\n"
+        "st.plotly_chart(figure, key='theirs')\nui.chart(st, figure, key='ours')\n"
+        "ui.chart(st, ui.PreparedChart(figure), key='prepared')\n", encoding="utf-8")
+    at = AppTest.from_file(str(script))
+    ids = []
+    for y in (2, 2, 3):
+        at.session_state["y"] = y
+        at.run()
+        assert not at.exception
+        ids.append([chart.proto.id for chart in at.get("plotly_chart")])
+    assert ids[0] == ids[1]  # a rerun with the same figure: the same ids
+    assert all(before != after for before, after in zip(ids[1], ids[2]))  # another figure: every id changes
+    assert ids[2][1].endswith("-ours") and ids[2][1] != ids[2][2]

@@ -50,7 +50,12 @@ def shorten(word: str, limit: int = MAX_LABEL_CHARS) -> str:
 def word_labels(tokens: list[str], unknown=None) -> list[str]:
     """Tick labels for a word axis: shortened, escaped words, unknown ones marked with a trailing '?'."""
     unknown = unknown if unknown is not None else [False] * len(tokens)
-    return [safe(shorten(token)) + ("?" if is_unknown else "") for token, is_unknown in zip(tokens, unknown)]
+    return list(_word_labels(tuple(tokens), tuple(bool(is_unknown) for is_unknown in unknown)))
+
+
+@functools.lru_cache(maxsize=16)  # a review's charts label the same words: the Inspect page draws three
+def _word_labels(tokens: tuple[str, ...], unknown: tuple[bool, ...]) -> tuple[str, ...]:
+    return tuple(safe(shorten(token)) + ("?" if is_unknown else "") for token, is_unknown in zip(tokens, unknown))
 
 
 def hover_words(tokens: list[str]) -> list[str]:
