@@ -12,7 +12,8 @@ has to learn to read these numbers word by word and keep a running verdict in it
 it is discovering, from a few thousand reviews, which words matter.
 
 Measured on the validation split (2 cores, `python -m rnn_demo bench` for the test split): the `fast` preset
-after one epoch 87.4-88.0% (seeds 0-2) against 83.6% from random word vectors; scale 1.0 gave 83.8%.
+after one epoch 87.4-88.0% (seeds 0-2) against 83.6% from random word vectors (seed 0); a scale of 1.0
+gave 83.8% and 0.25 gave 87.8% (seed 0 each).
 """
 
 from __future__ import annotations
