@@ -22,6 +22,8 @@ def test_the_occlusion_chart_and_its_colour_bar_are_above_the_fold(app_url, brow
         box = page.get_by_label("Review (from the Inspect page, or type one)")
         box.fill("I expected to hate it, but it was <b>not</b> bad at all.")
         box.press("Control+Enter")
+        # the rerun may not have begun when the script state is read: wait for the typed review's words in the chart
+        page.locator(f"{CHART} text", has_text="expected").first.wait_for(timeout=60_000)
         wait_for_script(page, 240_000)
         page.locator(f"{CHART} .heatmaplayer image").first.wait_for()
 
