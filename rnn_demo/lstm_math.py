@@ -16,9 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-x)), written so large |x| neither overflows nor warns."""
-    return np.exp(-np.logaddexp(0.0, -x))
+def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The logistic function 1 / (1 + exp(-x)), written so large |x| neither overflows nor warns. With `out` (which may
+    be x itself), computed in place there."""
+    if out is None:
+        return np.exp(-np.logaddexp(0.0, -x))
+    np.negative(x, out=out)
+    np.logaddexp(0.0, out, out=out)
+    np.negative(out, out=out)
+    return np.exp(out, out=out)
 
 
 def _as_sequence(inputs, input_dim: int, name: str = "inputs") -> np.ndarray:
@@ -175,11 +181,7 @@ def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None,
     for t in range(steps):
         z = gates[t]  # this step's pre-activations, then (in place) its gates
         np.add(x_proj[t], h_prev @ recurrent_kernel, out=z.reshape(-1))
-        sigmoid_gates = z[:3]  # 1 / (1 + exp(-x)) as sigmoid() computes it: exp(-logaddexp(0, -x))
-        np.negative(sigmoid_gates, out=sigmoid_gates)
-        np.logaddexp(0.0, sigmoid_gates, out=sigmoid_gates)
-        np.negative(sigmoid_gates, out=sigmoid_gates)
-        np.exp(sigmoid_gates, out=sigmoid_gates)
+        sigmoid(z[:3], out=z[:3])
         np.tanh(z[3], out=z[3])
         i_t, f_t, o_t, g_t = z
         if intervention is not None:

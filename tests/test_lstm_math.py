@@ -251,3 +251,14 @@ def test_bad_weights_and_states_are_refused():
         lstm_trace(inputs, kernel, recurrent_kernel, bias[:-1])
     with pytest.raises(ValueError, match=r"shape \(time, 5\)"):
         lstm_trace(inputs[0], kernel, recurrent_kernel, bias)
+
+
+def test_sigmoid_in_place_equals_the_plain_call_even_at_extremes():
+    from rnn_demo.lstm_math import sigmoid
+
+    x = np.array([[-1e4, -30.0, -1.0, 0.0], [1.0, 30.0, 1e4, 0.5]])
+    expected = sigmoid(x)
+    in_place = x.copy()
+    assert sigmoid(in_place, out=in_place) is in_place
+    np.testing.assert_array_equal(in_place, expected)
+    assert expected[0, 0] == 0.0 and expected[1, 2] == 1.0 and expected[0, 3] == 0.5
