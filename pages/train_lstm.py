@@ -10,10 +10,12 @@ from rnn_demo.models import keras_code, summary_rows
 
 ui.use_app_navigation()
 SETTINGS = ("vocab_size", "maxlen", "embedding_dim", "units", "subset", "epochs", "batch_size", "learning_rate",
-            "embedding_start")
+            "embedding_start", "weight_average_momentum")
 STARTS = {"word_counts": "from word counts: number 0 of each word vector = how much more often the word is in "
                          "positive than in negative training reviews (learns faster)",
           "random": "at random, as in the course's code"}
+WEIGHTS_HANDED_OVER = {momentum: runs.weights_handed_over(momentum) + (" (as the course's fit)" if momentum == 0 else "")
+                       for momentum in (0.0, 0.9, 0.95, 0.99)}  # momentum of the running average of the weights
 
 
 def start_from_form() -> None:
@@ -62,10 +64,13 @@ def settings_form() -> None:
         right.number_input("Epochs", 1, 20, base.train.epochs, key=f"epochs_{name}")
         right.select_slider("Batch size", [16, 32, 64, 128, 256, 512], base.train.batch_size,
                             key=f"batch_size_{name}")
-        right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2], base.train.learning_rate,
+        right.select_slider("Learning rate", [1e-4, 3e-4, 5e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2], base.train.learning_rate,
                             key=f"learning_rate_{name}")
         st.radio("Word vectors start", list(STARTS), key=f"embedding_start_{name}",
                  index=list(STARTS).index(base.train.embedding_start), format_func=STARTS.get)
+        st.selectbox("Weights handed over at the end", list(WEIGHTS_HANDED_OVER), key=f"weight_average_momentum_{name}",
+                     index=list(WEIGHTS_HANDED_OVER).index(base.train.weight_average_momentum),
+                     format_func=WEIGHTS_HANDED_OVER.get)
         st.radio("Reviews", ["bundled", "keras"], horizontal=True, key="train_source",
                  format_func={"bundled": "25,000 IMDb reviews shipped with the app (offline)",
                               "keras": "Keras' 50,000 IMDb reviews (downloads; needs the internet)"}.get)
@@ -83,8 +88,12 @@ def settings_form() -> None:
             "(log of the ratio, halved): a word found mostly in positive reviews starts above 0, one found mostly in "
             "negative reviews below 0, one found equally in both near 0. Training "
             "still changes every number, and the LSTM still has to learn to read them in order.\n"
-            "3. After each batch, Adam nudges every weight to lower the *binary crossentropy* loss. After each epoch "
-            "the model is checked on validation reviews it never trains on.")
+            "3. After each batch, Adam nudges every weight to lower the *binary crossentropy* loss. Each batch "
+            "pushes the weights its own way, so the model after one batch can be a few points better or worse "
+            "than after the next. With *average* chosen under **Weights handed over**, Adam also keeps a running "
+            "average of the weights over about the last 20 (or 10, 100) batches, and that average is the model "
+            "you get: it moves less from batch to batch. After each epoch the model you would get is checked on "
+            "validation reviews it never trains on.")
 
 
 def results(job) -> None:
@@ -118,6 +127,9 @@ def results(job) -> None:
     decay = ", lowered along a cosine to a tenth by the last batch" if train.decay_learning_rate else ""
     start = (" Number 0 of each word vector started from word counts (the extra lines below); the course starts "
              "them at random." if train.embedding_start == "word_counts" else "")
+    if train.weight_average_momentum > 0:
+        start += (f" The model you got is the {runs.weights_handed_over(train.weight_average_momentum)} (the Adam "
+                  "lines below); the course's fit hands over the last batch's weights.")
     st.caption(f"These layers give the summary's parameter counts. This app trains them with Adam at learning rate "
                f"{train.learning_rate:g}{decay}, on {metrics['train_reviews']:,} training reviews, and checks "
                f"{metrics.get('validation_reviews', 0):,} held-out validation reviews after each epoch; the course "

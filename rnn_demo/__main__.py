@@ -55,7 +55,8 @@ def command_train(args) -> int:
     run = config.preset(args.preset).with_changes(
         epochs=args.epochs, units=args.units, embedding_dim=args.embedding_dim, maxlen=args.maxlen,
         vocab_size=args.vocab_size, batch_size=args.batch_size, learning_rate=args.learning_rate, seed=args.seed,
-        subset=args.subset, cell=args.cell, embedding_start=args.embedding_start)
+        subset=args.subset, cell=args.cell, embedding_start=args.embedding_start,
+        weight_average_momentum=args.weight_average_momentum)
     _check_output_folder(args.out)
     if args.data is not None:  # a labelled CSV/TSV/txt of one's own, parsed as in the app (rnn_demo.own_data)
         from rnn_demo import own_data
@@ -169,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--cell", help="recurrent layer: lstm (the preset's), gru or simple_rnn")
     train.add_argument("--embedding-start", choices=["word_counts", "random"],
                        help="word vectors start from word counts (the presets') or at random (the course's way)")
+    train.add_argument("--weight-average-momentum", type=float,
+                       help="hand over the running average of the weights over about 1/(1-m) batches "
+                            "(Keras' Adam use_ema); 0 = the last batch's weights, as the course's fit")
     train.add_argument("--source", default="bundled", help="bundled (offline), keras (download) or folder")
     train.add_argument("--folder", help="aclImdb-style folder for --source folder")
     train.add_argument("--data", help="your own labelled texts instead of IMDb: a CSV/TSV with columns text and label, "

@@ -7,6 +7,7 @@ model, so loading a bundle can run no foreign code.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,13 +56,34 @@ def build_classifier(config: RunConfig, seed: int | None = None) -> keras.Model:
     ], name=f"{config.name}_sentiment")
 
 
-def compile_classifier(model: keras.Model, learning_rate: float, decay_steps: int | None = None) -> None:
+def compile_classifier(model: keras.Model, learning_rate: float, decay_steps: int | None = None,
+                       weight_average_momentum: float = 0.0) -> None:
     """Adam on binary crossentropy. With decay_steps, the step size follows a cosine from learning_rate down to a
-    tenth of it over that many batches, so the last weights settle instead of jumping around a good spot."""
+    tenth of it over that many batches, so the last weights settle instead of jumping around a good spot. With a
+    weight_average_momentum above 0, Adam also keeps a running average of the weights (Keras' `use_ema`), which
+    `fit` hands over at its end and `averaged_weights` lends out during training."""
     if decay_steps:
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=decay_steps, alpha=0.1)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    averaging = {"use_ema": True, "ema_momentum": weight_average_momentum} if weight_average_momentum > 0 else {}
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate, **averaging),
+                  loss="binary_crossentropy", metrics=["accuracy"])
+
+
+@contextmanager
+def averaged_weights(model: keras.Model):
+    """Inside the block the model holds the running average of its weights, the model training would hand over if
+    it ended now; afterwards the weights training is moving again. No change without averaging or before a step."""
+    optimizer = getattr(model, "optimizer", None)
+    if not getattr(optimizer, "use_ema", False) or int(optimizer.iterations.numpy()) == 0:
+        yield model
+        return
+    moving = [variable.numpy() for variable in model.trainable_variables]
+    optimizer.finalize_variable_values(model.trainable_variables)
+    try:
+        yield model
+    finally:
+        for variable, value in zip(model.trainable_variables, moving):
+            variable.assign(value)
 
 
 def keras_code(config: RunConfig) -> str:
@@ -81,9 +103,21 @@ model.add({recurrent}(units={config.model.units}))
 model.add(Dense(units=1, activation="sigmoid"))
 model.summary()
 
-{_word_counts_code(config)}model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
+{_word_counts_code(config)}{_compile_code(config)}
 model.fit(x_train, y_train, batch_size={config.train.batch_size}, epochs={config.train.epochs})
 """
+
+
+def _compile_code(config: RunConfig) -> str:
+    """The course's compile line, or (when this config averages the weights) the same with an Adam that does."""
+    momentum = config.train.weight_average_momentum
+    if momentum <= 0:
+        return 'model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])'
+    return f"""# This app's Adam also keeps a running average of the weights over about the last
+# {round(1 / (1 - momentum))} batches; fit() hands the average over at its end.
+from keras.optimizers import Adam
+model.compile(loss="binary_crossentropy", metrics=["accuracy"],
+              optimizer=Adam(use_ema=True, ema_momentum={momentum:g}))"""
 
 
 def _word_counts_code(config: RunConfig) -> str:

@@ -10,6 +10,7 @@ import keras
 import numpy as np
 
 from rnn_demo.jobs import Progress, ProgressKind
+from rnn_demo.models import averaged_weights
 
 
 class KerasProgress(keras.callbacks.Callback):
@@ -89,13 +90,14 @@ class KerasProgress(keras.callbacks.Callback):
         if self.stopped:
             return  # a stop skips the validation pass, so it takes effect at once
         metrics = {name: float(value) for name, value in (logs or {}).items()}
-        if self.validation is not None:
-            started = time.perf_counter()
-            scores = self.model.evaluate(*self.validation, batch_size=512, verbose=0, return_dict=True)
-            self._validation_seconds.append(time.perf_counter() - started)
-            metrics.update({f"val_{name}": float(value) for name, value in scores.items()})
-        if self.keep_snapshots:
-            self.snapshots.append(self.model.get_weights())
+        with averaged_weights(self.model):  # the model the run would hand over if it ended here
+            if self.validation is not None:
+                started = time.perf_counter()
+                scores = self.model.evaluate(*self.validation, batch_size=512, verbose=0, return_dict=True)
+                self._validation_seconds.append(time.perf_counter() - started)
+                metrics.update({f"val_{name}": float(value) for name, value in scores.items()})
+            if self.keep_snapshots:
+                self.snapshots.append(self.model.get_weights())
         self.history.append({"epoch": self.epoch, **metrics})
         self._emit(ProgressKind.EPOCH, metrics)
 

@@ -140,7 +140,8 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     batches_per_epoch = max(1, len(encoded.x_train) // config.train.batch_size)
     model = build_classifier(config)
     compile_classifier(model, config.train.learning_rate,
-                       decay_steps=config.train.epochs * batches_per_epoch if config.train.decay_learning_rate else None)
+                       decay_steps=config.train.epochs * batches_per_epoch if config.train.decay_learning_rate else None,
+                       weight_average_momentum=config.train.weight_average_momentum)
     batches = tf.data.Dataset.from_tensor_slices((encoded.x_train, encoded.y_train)).shuffle(
         len(encoded.x_train), seed=config.train.seed, reshuffle_each_iteration=True)
     # Equal-sized batches: a smaller last batch would make TensorFlow trace the training step a second time.

@@ -132,9 +132,12 @@ def test_train_writes_the_four_bundle_files(tmp_path, capsys):
 def test_train_can_start_the_word_vectors_at_random_and_refuses_other_starts(tmp_path, capsys):
     out = tmp_path / "random_start"
     assert main(["train", "--subset", "400", "--vocab-size", "2000", "--embedding-start", "random",
-                 "--out", str(out)]) == 0
+                 "--weight-average-momentum", "0.9", "--out", str(out)]) == 0
     bundle = models.load_bundle(out)
     assert bundle.config.train.embedding_start == "random" and "word_counts_start" not in bundle.metrics
+    assert bundle.config.train.weight_average_momentum == 0.9
+    assert main(["train", "--weight-average-momentum", "1", "--out", str(tmp_path / "never")]) == 2
+    assert "weight_average_momentum must be at least 0 and below 1" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "--embedding-start", "glove", "--out", str(tmp_path / "never")])
     assert exit_info.value.code == 2 and "invalid choice: 'glove'" in capsys.readouterr().err

@@ -41,7 +41,8 @@ def start_training(at: AppTest, **settings) -> None:
     for key, value in settings.items():
         widget = at.number_input(key=key) if key.split("_fast")[0] in ("subset", "vocab_size", "epochs") else (
             at.slider(key=key) if key.startswith("maxlen") else
-            at.radio(key=key) if key.startswith("embedding_start") else at.select_slider(key=key))
+            at.radio(key=key) if key.startswith("embedding_start") else
+            at.selectbox(key=key) if key.startswith("weight_average") else at.select_slider(key=key))
         widget.set_value(value)
     at.button(key="train_start").click().run()
     assert not at.exception
@@ -227,13 +228,22 @@ def test_a_second_run_is_kept_compared_and_inspectable(trained):
     at = trained
     at.switch_page("pages/train_lstm.py").run()
     first = at.session_state["jobs"]["training_job"]
-    start_training(at, **{**SMALL, "units_fast": 4, "epochs_fast": 1, "embedding_start_fast": "random"})
+    start_training(at, **{**SMALL, "units_fast": 4, "epochs_fast": 1, "embedding_start_fast": "random",
+                          "weight_average_momentum_fast": 0.9})
     rerun_until(at, lambda at: at.session_state["jobs"]["training_job"] is not first and has_results(at))
     second = at.session_state["jobs"]["training_job"]
     (table,) = [frame.value for frame in at.dataframe if "run" in frame.value.columns]
     assert list(table["run"]) == [1, 2] and list(table["LSTM units"]) == [SMALL["units_fast"], 4]
     assert list(table["epochs done"]) == ["2 of 2", "1 of 1"]
     assert list(table["word vectors start"]) == ["word counts", "random"]
+    assert second.result.config.train.weight_average_momentum == 0.9  # the choice reached the training
+    assert list(table["weights handed over"]) == [
+        runs.weights_handed_over(preset("fast").train.weight_average_momentum),
+        "running average of the weights over about the last 10 batches"]
+    assert [c for c in at.caption if "The model you got is the running average of the weights over about the last "
+            "10 batches (the Adam lines below)" in c.value]
+    (code,) = at.code
+    assert "optimizer=Adam(use_ema=True, ema_momentum=0.9)" in code.value
     assert not [c for c in at.caption if c.value.startswith("Where number 0 of the word vectors started")]
     assert list(table["test accuracy"]) == [first.result.metrics["test_accuracy"], second.result.metrics["test_accuracy"]]
     assert list(table["training time (s)"]) == [first.result.metrics["train_seconds"],
