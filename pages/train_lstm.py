@@ -3,7 +3,7 @@
 import streamlit as st
 
 from rnn_demo import runs, ui
-from rnn_demo.config import preset
+from rnn_demo.config import TrainConfig, preset
 from rnn_demo.figures.training import PLOT_CONFIG, confusion_figure, runs_figure, training_curves
 from rnn_demo.jobs import JobStatus
 from rnn_demo.models import keras_code, summary_rows
@@ -14,8 +14,9 @@ SETTINGS = ("vocab_size", "maxlen", "embedding_dim", "units", "subset", "epochs"
 STARTS = {"word_counts": "from word counts: number 0 of each word vector = how much more often the word is in "
                          "positive than in negative training reviews (learns faster)",
           "random": "at random, as in the course's code"}
-WEIGHTS_HANDED_OVER = {momentum: runs.weights_handed_over(momentum) + (" (as the course's fit)" if momentum == 0 else "")
-                       for momentum in (0.0, 0.9, 0.95, 0.99)}  # momentum of the running average of the weights
+WEIGHTS_HANDED_OVER = {  # momentum of the running average of the weights -> what the run hands over
+    momentum: runs.weights_handed_over(TrainConfig(weight_average_momentum=momentum))
+    + (" (as the course's fit)" if momentum == 0 else "") for momentum in (0.0, 0.9, 0.95, 0.99)}
 
 
 def start_from_form() -> None:
@@ -128,7 +129,7 @@ def results(job) -> None:
     start = (" Number 0 of each word vector started from word counts (the extra lines below); the course starts "
              "them at random." if train.embedding_start == "word_counts" else "")
     if train.weight_average_momentum > 0:
-        start += (f" The model you got is the {runs.weights_handed_over(train.weight_average_momentum)} (the Adam "
+        start += (f" The model you got is the {runs.weights_handed_over(train)} (the Adam "
                   "lines below); the course's fit hands over the last batch's weights.")
     st.caption(f"These layers give the summary's parameter counts. This app trains them with Adam at learning rate "
                f"{train.learning_rate:g}{decay}, on {metrics['train_reviews']:,} training reviews, and checks "

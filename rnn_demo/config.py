@@ -81,6 +81,11 @@ class TrainConfig:
         if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
             raise ValueError(f"weight_average_momentum must be at least 0 and below 1, got {momentum!r}.")
 
+    @property
+    def batches_averaged(self) -> int:
+        """About how many of the last batches' weights the handed-over model averages (1: the last batch's alone)."""
+        return round(1 / (1 - self.weight_average_momentum))
+
 
 @dataclass(frozen=True)
 class RunConfig:

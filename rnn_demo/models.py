@@ -110,14 +110,13 @@ model.fit(x_train, y_train, batch_size={config.train.batch_size}, epochs={config
 
 def _compile_code(config: RunConfig) -> str:
     """The course's compile line, or (when this config averages the weights) the same with an Adam that does."""
-    momentum = config.train.weight_average_momentum
-    if momentum <= 0:
+    if config.train.weight_average_momentum <= 0:
         return 'model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])'
     return f"""# This app's Adam also keeps a running average of the weights over about the last
-# {round(1 / (1 - momentum))} batches; fit() hands the average over at its end.
+# {config.train.batches_averaged} batches; fit() hands the average over at its end.
 from keras.optimizers import Adam
 model.compile(loss="binary_crossentropy", metrics=["accuracy"],
-              optimizer=Adam(use_ema=True, ema_momentum={momentum:g}))"""
+              optimizer=Adam(use_ema=True, ema_momentum={config.train.weight_average_momentum:g}))"""
 
 
 def _word_counts_code(config: RunConfig) -> str:

@@ -14,7 +14,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
-from rnn_demo.config import RunConfig
+from rnn_demo.config import RunConfig, TrainConfig
 from rnn_demo.jobs import Job, JobStatus
 
 BYTES_PER_WEIGHT = 4  # float32
@@ -97,18 +97,18 @@ class Run:
             "vocabulary": config.text.vocab_size, "MaxLen": config.text.maxlen, "batch": config.train.batch_size,
             "learning rate": config.train.learning_rate,
             "word vectors start": {"word_counts": "word counts"}.get(config.train.embedding_start, "random"),
-            "weights handed over": weights_handed_over(config.train.weight_average_momentum),
+            "weights handed over": weights_handed_over(config.train),
             "training reviews": metrics.get("train_reviews"),
             "test reviews": metrics.get("test_reviews"), "memory (MB)": round(self.bytes / MB, 1),
             "status": self.job.status.value,
         }
 
 
-def weights_handed_over(momentum: float) -> str:
-    """What a run hands over, in words: the last batch's weights or their running average over ~1/(1-m) batches."""
-    if momentum <= 0:
+def weights_handed_over(train: TrainConfig) -> str:
+    """What a run hands over, in words: the last batch's weights or their running average over its last batches."""
+    if train.weight_average_momentum <= 0:
         return "last batch's weights"
-    return f"running average of the weights over about the last {round(1 / (1 - momentum))} batches"
+    return f"running average of the weights over about the last {train.batches_averaged} batches"
 
 
 class RunHistory:

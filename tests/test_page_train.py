@@ -238,7 +238,7 @@ def test_a_second_run_is_kept_compared_and_inspectable(trained):
     assert list(table["word vectors start"]) == ["word counts", "random"]
     assert second.result.config.train.weight_average_momentum == 0.9  # the choice reached the training
     assert list(table["weights handed over"]) == [
-        runs.weights_handed_over(preset("fast").train.weight_average_momentum),
+        runs.weights_handed_over(preset("fast").train),
         "running average of the weights over about the last 10 batches"]
     assert [c for c in at.caption if "The model you got is the running average of the weights over about the last "
             "10 batches (the Adam lines below)" in c.value]
