@@ -42,6 +42,11 @@ if ui.current_job() is None:
 def curves(job) -> None:
     if job.events:
         st.plotly_chart(training_curves(job.events), key="train_curves", config=PLOT_CONFIG)
+        train = next((run.config.train for run in ui.my_runs() if run.job is job), None)
+        if train is not None and train.weight_average_momentum > 0:
+            st.caption("Solid lines: each batch's own loss and accuracy, with the weights as Adam moves them. Dashed: "
+                       f"the model you would get after that epoch ({runs.weights_handed_over(train)}) on the "
+                       "validation reviews.")
 
 
 def settings_form() -> None:

@@ -244,6 +244,8 @@ def test_a_second_run_is_kept_compared_and_inspectable(trained):
             "10 batches (the Adam lines below)" in c.value]
     (code,) = at.code
     assert "optimizer=Adam(use_ema=True, ema_momentum=0.9)" in code.value
+    assert [c for c in at.caption if c.value.startswith("Solid lines: each batch's own loss") and "(running average "
+            "of the weights over about the last 10 batches) on the validation reviews" in c.value]
     assert not [c for c in at.caption if c.value.startswith("Where number 0 of the word vectors started")]
     assert list(table["test accuracy"]) == [first.result.metrics["test_accuracy"], second.result.metrics["test_accuracy"]]
     assert list(table["training time (s)"]) == [first.result.metrics["train_seconds"],
