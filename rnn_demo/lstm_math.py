@@ -221,11 +221,12 @@ def _check_default_activations(layer, kind: str) -> None:
         )
 
 
-def lstm_weights(layer) -> list[np.ndarray]:
+def lstm_weights(layer, read=None) -> list[np.ndarray]:
     """kernel, recurrent kernel and bias of a built keras.layers.LSTM with the default activations (a zero bias when
-    it has none), as lstm_trace takes them."""
+    it has none), as lstm_trace takes them. `read(variables)` -> their values, if given, reads them instead of
+    layer.get_weights()."""
     _check_default_activations(layer, "LSTM")
-    weights = layer.get_weights()
+    weights = layer.get_weights() if read is None else list(read(layer.weights))
     if len(weights) == 2:  # use_bias=False
         weights.append(np.zeros(weights[1].shape[1]))
     if len(weights) != 3:
