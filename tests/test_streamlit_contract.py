@@ -161,3 +161,31 @@ def test_ui_chart_ids_follow_the_figure_as_st_plotly_chart_ids_do(tmp_path):
     assert ids[0] == ids[1]  # a rerun with the same figure: the same ids
     assert all(before != after for before, after in zip(ids[1], ids[2]))  # another figure: every id changes
     assert ids[2][1].endswith("-ours") and ids[2][1] != ids[2][2]
+
+
+def test_prepared_chart_json_is_plotly_s_own_json():
+    """ui.PreparedChart writes the figure's JSON itself (orjson, then Plotly's escapes on the bytes, so the digest
+    needs no second encoding): the text must be exactly what plotly.io.to_json writes, escapes of characters unsafe in
+    HTML included, for a spec dict, a Plotly figure, and a value only Plotly's cleaning can write."""
+    import hashlib
+
+    import numpy as np
+    import pandas as pd
+    import plotly.graph_objects as go
+    import plotly.io
+
+    from rnn_demo import ui
+
+    words = ["</script><b>x</b>", "a/b", "line\u2028break\u2029", "“quoted” ☺", "😀"]
+    spec = dict(data=[dict(type="heatmap", z=np.arange(10, dtype=np.float32).reshape(2, 5), x=words,
+                           hovertemplate="%{x}<br>%{z:.3f}<extra></extra>", uid="dropped"),
+                      dict(type="scatter", x=np.arange(5), y=np.linspace(0, 1, 5), customdata=words)],
+                layout=dict(title=dict(text="a <i>title</i>"), height=300))
+    figure = go.Figure(go.Bar(x=words, y=[1, 2, 3, 4, 5]))
+    dated = dict(data=[dict(type="scatter", x=[pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-03")], y=[1, 2])])
+    for source in (spec, figure, dated):
+        chart = ui.PreparedChart(source)
+        assert chart.json == plotly.io.to_json(chart.as_dict, validate=False)
+        assert chart.digest == hashlib.sha256(chart.json.encode("utf-8")).hexdigest()[:32]
+    assert "\\u003c\\u002fscript\\u003e" in ui.PreparedChart(spec).json and "</" not in ui.PreparedChart(spec).json
+    assert '"uid"' not in ui.PreparedChart(spec).json and spec["data"][0]["uid"] == "dropped"  # the spec is unchanged
