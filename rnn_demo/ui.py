@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import itertools
 import os
 import threading
 import weakref
@@ -394,18 +395,36 @@ def _with_typed_arrays(value):
             else:
                 converted[key] = item
         return converted
-    # A list is walked only if it holds containers (its items' types, collected in C: most lists hold only words).
-    if isinstance(value, (list, tuple)) and any(issubclass(kind, (dict, list, tuple))
-                                                for kind in set(map(type, value))):
-        return [_with_typed_arrays(item) for item in value]
+    # A list is walked only if it holds dicts, at any depth (Plotly converts arrays only as a dict's values). Its items'
+    # types are collected in C: most lists hold only words, and a colour scale only rows of plain values.
+    if isinstance(value, (list, tuple)):
+        kinds = set(map(type, value))
+        if kinds <= _ROWS:
+            kinds = set(map(type, itertools.chain.from_iterable(value)))
+        if any(issubclass(kind, _CONTAINERS) for kind in kinds):
+            return [_with_typed_arrays(item) for item in value]
     return value
+
+
+_CONTAINERS = (dict, list, tuple)
+_ROWS = {list, tuple}
+_NARROWER_INTS = {np.dtype(np.int64): (np.int8, np.int16, np.int32),
+                  np.dtype(np.uint64): (np.uint8, np.uint16, np.uint32)}
+_SHORT_TYPES = {np.dtype(name): short for name, short in plotlyjsShortTypes.items()}  # by dtype: str(dtype) is slow
 
 
 def _typed_array(array: np.ndarray):
     """Plotly's typed-array form of a numpy array (to_typed_array_spec), without its detour through narwhals, which
     looks for a data frame in every array (most of a heatmap's conversion): the same dict for the dtypes plotly.js
-    reads as they are; anything else (int64 arrays, which Plotly narrows first, strings, empty arrays) goes to Plotly's own."""
-    short = plotlyjsShortTypes.get(str(array.dtype))
+    reads as they are, and 64-bit integers narrowed as Plotly narrows them; anything else (strings, empty arrays,
+    integers too large to narrow) goes to Plotly's own."""
+    if array.size and array.dtype in _NARROWER_INTS:  # plotly.js has no 64-bit integers: the narrowest type
+        low, high = array.min(), array.max()  # that holds the values, as to_typed_array_spec chooses it
+        for kind in _NARROWER_INTS[array.dtype]:
+            if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+                array = array.astype(kind)
+                break
+    short = _SHORT_TYPES.get(array.dtype)
     if short is None or array.size == 0:
         return to_typed_array_spec(array)
     typed = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}

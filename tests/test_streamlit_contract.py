@@ -189,3 +189,28 @@ def test_prepared_chart_json_is_plotly_s_own_json():
         assert chart.digest == hashlib.sha256(chart.json.encode("utf-8")).hexdigest()[:32]
     assert "\\u003c\\u002fscript\\u003e" in ui.PreparedChart(spec).json and "</" not in ui.PreparedChart(spec).json
     assert '"uid"' not in ui.PreparedChart(spec).json and spec["data"][0]["uid"] == "dropped"  # the spec is unchanged
+
+
+def test_prepared_spec_converts_arrays_as_plotly_s_figure_does():
+    """ui.PreparedChart converts a spec's numpy arrays itself: the same typed arrays as a Plotly figure's to_dict, with
+    64-bit integers narrowed to the same type for every range, arrays in dicts inside rows of lists converted, and
+    plain rows (a colour scale) left as they are."""
+    import json
+
+    import numpy as np
+
+    from rnn_demo import ui
+    from rnn_demo.figures.common import figure_from_spec
+
+    big = np.iinfo(np.int32).max
+    spec = dict(data=[dict(type="scatter", x=np.arange(5), y=np.array([0, 300, -5, 7, 1]),
+                           customdata=np.array([0, 70_000, 1, 2, 3]), ids=np.array([0, big + 1, 2, 3, 4]),
+                           text=np.array([1, 2, 3, 4, 5], dtype=np.uint64),
+                           marker=dict(color=np.linspace(0, 1, 5), colorscale=[[0.0, "#000"], [1.0, "#fff"]])),
+                      dict(type="heatmap", z=np.arange(6.0).reshape(2, 3), x=[[dict(values=np.arange(3))]])],
+                layout=dict(height=200))
+    ours = json.loads(ui.PreparedChart(spec).json)
+    plotly_s = json.loads(ui.PreparedChart(figure_from_spec(spec)).json)
+    assert ours == plotly_s
+    assert [ours["data"][0][name]["dtype"] for name in ("x", "y", "customdata", "text")] == ["i1", "i2", "i4", "u1"]
+    assert ours["data"][1]["x"][0][0]["values"]["dtype"] == "i1"
