@@ -180,22 +180,23 @@ def lstm_trace(inputs, kernel, recurrent_kernel, bias, h0=None, c0=None,
     gates = np.empty((steps, 4 * units))  # (time, gate * units) in the order i, f, o, g
     cell = np.empty((steps, units))  # (time, units)
     hidden = np.empty((steps, units))  # (time, units)
-    i_, f_, o_, g_ = (slice(k * units, (k + 1) * units) for k in range(4))
-    sigmoids = slice(0, 3 * units)
+    # Where each block lies in a step's row: input gate, forget gate, output gate, candidate.
+    i_block, f_block, o_block, g_block = (slice(k * units, (k + 1) * units) for k in range(4))
+    gate_blocks = slice(0, 3 * units)
     for t in range(steps):
         z = gates[t]  # this step's pre-activations, then (in place) its gates
         np.add(x_proj[t], h_prev @ recurrent_kernel, out=z)
         np.tanh(z, out=z)
-        gate_values = z[sigmoids]
+        gate_values = z[gate_blocks]
         gate_values *= 0.5
         gate_values += 0.5
         if intervention is not None:
-            z[i_], z[f_] = intervention.gates(t, z[i_], z[f_])
+            z[i_block], z[f_block] = intervention.gates(t, z[i_block], z[f_block])
         c_t, h_t = cell[t], hidden[t]
-        np.multiply(z[f_], c_prev, out=c_t)
-        c_t += z[i_] * z[g_]  # c_t = f_t * c_prev + i_t * g_t
+        np.multiply(z[f_block], c_prev, out=c_t)
+        c_t += z[i_block] * z[g_block]  # c_t = f_t * c_prev + i_t * g_t
         np.tanh(c_t, out=h_t)
-        h_t *= z[o_]  # h_t = o_t * tanh(c_t)
+        h_t *= z[o_block]  # h_t = o_t * tanh(c_t)
         if intervention is not None:
             c_t[:], h_t[:] = intervention.states(t, c_t, h_t)
         c_prev, h_prev = c_t, h_t
