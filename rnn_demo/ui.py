@@ -313,9 +313,9 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
     return memo[key][1]
 
 
-@st.cache_resource
-def _chart_turns() -> threading.RLock:
-    return threading.RLock()
+# One per server process, shared by every session: a plain module attribute (Streamlit imports this module once per
+# process), not an st.cache_resource, whose lookup cost ~50 µs on each of a rerun's ~9 calls.
+_CHART_TURN = threading.RLock()
 
 
 def chart_turn() -> threading.RLock:
@@ -324,7 +324,7 @@ def chart_turn() -> threading.RLock:
     take turns in 5 ms slices, and the server's event loop, which sends every session's messages, and the sessions
     still computing their prediction wait behind all of them: a student's prediction reached the browser only when
     everyone's charts were done. Waiting for the turn costs no CPU. Reentrant: chart() inside it is fine."""
-    return _chart_turns()
+    return _CHART_TURN
 
 
 class PreparedChart:

@@ -214,3 +214,25 @@ def test_prepared_spec_converts_arrays_as_plotly_s_figure_does():
     assert ours == plotly_s
     assert [ours["data"][0][name]["dtype"] for name in ("x", "y", "customdata", "text")] == ["i1", "i2", "i4", "u1"]
     assert ours["data"][1]["x"][0][0]["values"]["dtype"] == "i1"
+
+
+def test_every_session_takes_the_same_reentrant_chart_turn():
+    """ui.chart_turn is one lock for the whole server (a module attribute since it left st.cache_resource): sessions
+    (threads) get the same lock, and a chart drawn inside a page's turn may take it again."""
+    import threading
+
+    from rnn_demo import ui
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(ui.chart_turn()))
+    thread.start()
+    thread.join()
+    assert seen == [ui.chart_turn()]
+    with ui.chart_turn():
+        assert ui.chart_turn().acquire(blocking=False)  # reentrant: the same thread takes it again
+        ui.chart_turn().release()
+        taken_elsewhere = []
+        other = threading.Thread(target=lambda: taken_elsewhere.append(ui.chart_turn().acquire(blocking=False)))
+        other.start()
+        other.join()
+        assert taken_elsewhere == [False]  # another session waits for its turn
