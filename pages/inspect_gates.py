@@ -73,23 +73,26 @@ with ui.chart_turn():
                    f"reach the model, the first {len(result.review.cut_tokens):,} are cut.")
 
     if not present:
-        with st.expander("How to read these pictures", expanded=False):
-            st.markdown(READING_GUIDE)
+        guide = st.expander("How to read these pictures", key="inspect_guide_open", on_change="rerun")
+        if guide.open:  # built only while open, as the sections below
+            guide.markdown(READING_GUIDE)
         settings = chart_slot = st  # in the page's order: no containers needed (each one is a message per rerun)
 
     units_total = bundle.config.model.units
     chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
         "inspect_states", ["forget", "hidden"] if present else list(LSTM_STATES), follows=present))
-    order_col, contrast_col, shown_col, all_col = settings.columns([5, 4, 2, 2], vertical_alignment="bottom")
-    order_by = order_col.radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
-                                  **ui.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
-    contrast = contrast_col.radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
-                                   horizontal=True, **ui.persistent("inspect_contrast", "full"),
-                                   help="Gates of a small model sit near 0.4-0.6: stretching shows their differences; "
-                                        "the colour bar shows the real values either way.")
-    shown = int(shown_col.number_input("Units shown", 1, units_total, **ui.persistent(
-        "inspect_units_shown", min(16, units_total), follows=units_total), help="the first ones in the chosen order"))
-    if all_col.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
+    # One block, not a row of four columns: fewer messages per rerun.
+    choices = settings.container(horizontal=True, vertical_alignment="bottom")
+    order_by = choices.radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
+                             **ui.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
+    contrast = choices.radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
+                             horizontal=True, **ui.persistent("inspect_contrast", "full"),
+                             help="Gates of a small model sit near 0.4-0.6: stretching shows their differences; "
+                                  "the colour bar shows the real values either way.")
+    shown = int(choices.number_input("Units shown", 1, units_total, **ui.persistent(
+        "inspect_units_shown", min(16, units_total), follows=units_total), help="the first ones in the chosen order",
+        width=150))
+    if choices.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
         shown = units_total
     if chosen:
         units = order_units(result, "hidden", order_by)[:shown]

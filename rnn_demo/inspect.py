@@ -120,10 +120,24 @@ def _after_padding(layer, weights: list[np.ndarray], pad_input: np.ndarray, step
     return entry[1].hidden[steps - 1], entry[1].cell[steps - 1]
 
 
+def _values_now(variables) -> list[np.ndarray]:
+    """The values the Keras `variables` hold now (a copy each), read straight from TensorFlow: one ReadVariableOp per
+    variable, what Layer.get_weights reads, without its conversions (in the server's profile of Inspect reruns they
+    cost several times the reads themselves)."""
+    return [tf.raw_ops.ReadVariableOp(resource=variable.value.handle, dtype=variable.value.dtype).numpy()
+            for variable in variables]
+
+
 def _embedding_rows(bundle: Bundle, ids: np.ndarray) -> np.ndarray:
     """The embedding rows of `ids`, read from the layer's weights now (only these rows: the course model's whole
     matrix is 5 MB, more to copy than the replay costs)."""
-    return tf.gather(_layer(bundle, "embedding").embeddings.value, ids).numpy()
+    embeddings = _layer(bundle, "embedding").embeddings.value
+    return tf.raw_ops.ResourceGather(resource=embeddings.handle, indices=ids, dtype=embeddings.dtype).numpy()
+
+
+def _lstm_weights(layer) -> list[np.ndarray]:
+    """lstm_math.lstm_weights(layer) (kernel, recurrent kernel, bias; the same checks), read with _values_now."""
+    return lstm_math.lstm_weights(layer, read=_values_now)
 
 
 def inspect(bundle: Bundle, review_text: str) -> Inspection:
@@ -132,14 +146,16 @@ def inspect(bundle: Bundle, review_text: str) -> Inspection:
         raise ValueError(f"gate pictures need an LSTM model; this one uses a {bundle.config.model.cell} layer.")
     review = text.encode(review_text, bundle.vocab, bundle.config.text.maxlen, bundle.config.text.truncating)
     padding = bundle.config.text.maxlen - len(review.ids)  # pre-padded to MaxLen, as in training
+    # Every weight this review needs, read now, one read after the other (TensorFlow's first call in a script run
+    # costs the most, the next ones little).
     rows = _embedding_rows(bundle, np.concatenate([[0], review.ids]).astype(np.int64))  # the padding id, then words
+    lstm = _layer(bundle, "lstm")
+    weights = _lstm_weights(lstm)
+    dense_kernel, dense_bias = _values_now(_layer(bundle, "dense").weights)  # (units, 1), (1,)
     # Replay the padded row as the model reads it: the padding steps (the same for every review, remembered per
     # layer) and then the real words from the state the padding left.
-    lstm = _layer(bundle, "lstm")
-    weights = lstm_math.lstm_weights(lstm)
     h0, c0 = _after_padding(lstm, weights, rows[0], padding, bundle.config.text.maxlen) if padding else (None, None)
     trace = lstm_math.lstm_trace(rows[1:], *weights, h0=h0, c0=c0)
-    dense_kernel, dense_bias = _layer(bundle, "dense").get_weights()  # (units, 1), (1,)
     running = lstm_math.sigmoid(trace.hidden @ dense_kernel[:, 0] + dense_bias[0])  # (time,)
     # The model's answer is the Dense head on the last hidden state: the same number Keras' predict gives (within
     # 1e-5, tested), without a second pass through TensorFlow for every review.

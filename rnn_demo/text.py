@@ -198,7 +198,7 @@ def encode(text: str, vocab: Vocabulary, maxlen: int, truncating: str = "pre") -
         kept, cut = (tokens[-maxlen:], tokens[:-maxlen]) if truncating == "pre" else (tokens[:maxlen], tokens[maxlen:])
     else:
         kept, cut = tokens, []
-    ids = np.array([vocab.id_of(token) for token in kept], dtype=np.int32)
+    ids = np.array(vocab.ids_of(kept), dtype=np.int32)
     return EncodedReview(kept, ids, ids == UNKNOWN_ID, cut, len(tokens))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import itertools
 import os
 import threading
 import weakref
@@ -312,9 +313,9 @@ def inspect_review(bundle: Bundle, text: str) -> inspect.Inspection:
     return memo[key][1]
 
 
-@st.cache_resource
-def _chart_turns() -> threading.RLock:
-    return threading.RLock()
+# One per server process, shared by every session: a plain module attribute (Streamlit imports this module once per
+# process), not an st.cache_resource, whose lookup cost ~50 µs on each of a rerun's ~9 calls.
+_CHART_TURN = threading.RLock()
 
 
 def chart_turn() -> threading.RLock:
@@ -323,7 +324,7 @@ def chart_turn() -> threading.RLock:
     take turns in 5 ms slices, and the server's event loop, which sends every session's messages, and the sessions
     still computing their prediction wait behind all of them: a student's prediction reached the browser only when
     everyone's charts were done. Waiting for the turn costs no CPU. Reentrant: chart() inside it is fine."""
-    return _chart_turns()
+    return _CHART_TURN
 
 
 class PreparedChart:
@@ -337,16 +338,38 @@ class PreparedChart:
     __slots__ = ("as_dict", "json", "digest", "__weakref__")
 
     def __init__(self, figure):
-        import plotly.io
-
         if isinstance(figure, dict):
             as_dict = _with_typed_arrays({"data": list(figure.get("data", [])), "layout": figure.get("layout", {})})
             as_dict["layout"] = {"template": _default_template(), **as_dict["layout"]}  # no arrays in it to convert
         else:
             as_dict = figure.to_dict()
-        self.as_dict, self.json = as_dict, plotly.io.to_json(as_dict, validate=False)
+        for trace in as_dict.get("data", []):
+            trace.pop("uid", None)  # as plotly.io.to_json does
+        json_bytes = _plotly_json_bytes(as_dict)
+        self.as_dict, self.json = as_dict, json_bytes.decode("utf-8")
         # Stands for the JSON in the element's id (ui.chart): Streamlit would hash the whole JSON on every rerun.
-        self.digest = hashlib.blake2b(self.json.encode("utf-8"), digest_size=16).hexdigest()
+        # SHA-256 (its first 128 bits, as long as Streamlit's BLAKE2b ids): CPUs compute it in hardware, 2-3x faster.
+        self.digest = hashlib.sha256(json_bytes).hexdigest()[:32]
+
+
+# plotly.io.to_json's engine "orjson" with its options, and its escapes of characters unsafe in HTML (plotly.io._json's
+# _swap_orjson), applied to the UTF-8 bytes: the same text (tested), without encoding the text again for its digest.
+_UNSAFE_IN_HTML = ((b"<", b"\\u003c"), (b">", b"\\u003e"), (b"/", b"\\u002f"), ("\u2028".encode(), b"\\u2028"),
+                   ("\u2029".encode(), b"\\u2029"))
+
+
+def _plotly_json_bytes(as_dict: dict) -> bytes:
+    """plotly.io.to_json(as_dict, validate=False) as UTF-8 bytes; anything orjson cannot write goes through Plotly."""
+    import orjson
+    import plotly.io
+
+    try:
+        written = orjson.dumps(as_dict, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+    except TypeError:  # a value orjson does not know (Plotly cleans those first)
+        return plotly.io.to_json(as_dict, validate=False).encode("utf-8")
+    for unsafe, escaped in _UNSAFE_IN_HTML:
+        written = written.replace(unsafe, escaped)
+    return written
 
 
 _PLAIN = (str, int, float, bool, type(None))
@@ -372,18 +395,36 @@ def _with_typed_arrays(value):
             else:
                 converted[key] = item
         return converted
-    # A list is walked only if it holds containers (its items' types, collected in C: most lists hold only words).
-    if isinstance(value, (list, tuple)) and any(issubclass(kind, (dict, list, tuple))
-                                                for kind in set(map(type, value))):
-        return [_with_typed_arrays(item) for item in value]
+    # A list is walked only if it holds dicts, at any depth (Plotly converts arrays only as a dict's values). Its items'
+    # types are collected in C: most lists hold only words, and a colour scale only rows of plain values.
+    if isinstance(value, (list, tuple)):
+        kinds = set(map(type, value))
+        if kinds <= _ROWS:
+            kinds = set(map(type, itertools.chain.from_iterable(value)))
+        if any(issubclass(kind, _CONTAINERS) for kind in kinds):
+            return [_with_typed_arrays(item) for item in value]
     return value
+
+
+_CONTAINERS = (dict, list, tuple)
+_ROWS = {list, tuple}
+_NARROWER_INTS = {np.dtype(np.int64): (np.int8, np.int16, np.int32),
+                  np.dtype(np.uint64): (np.uint8, np.uint16, np.uint32)}
+_SHORT_TYPES = {np.dtype(name): short for name, short in plotlyjsShortTypes.items()}  # by dtype: str(dtype) is slow
 
 
 def _typed_array(array: np.ndarray):
     """Plotly's typed-array form of a numpy array (to_typed_array_spec), without its detour through narwhals, which
     looks for a data frame in every array (most of a heatmap's conversion): the same dict for the dtypes plotly.js
-    reads as they are; anything else (int64 arrays, which Plotly narrows first, strings, empty arrays) goes to Plotly's own."""
-    short = plotlyjsShortTypes.get(str(array.dtype))
+    reads as they are, and 64-bit integers narrowed as Plotly narrows them; anything else (strings, empty arrays,
+    integers too large to narrow) goes to Plotly's own."""
+    if array.size and array.dtype in _NARROWER_INTS:  # plotly.js has no 64-bit integers: the narrowest type
+        low, high = array.min(), array.max()  # that holds the values, as to_typed_array_spec chooses it
+        for kind in _NARROWER_INTS[array.dtype]:
+            if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+                array = array.astype(kind)
+                break
+    short = _SHORT_TYPES.get(array.dtype)
     if short is None or array.size == 0:
         return to_typed_array_spec(array)
     typed = {"dtype": short, "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}

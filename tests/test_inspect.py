@@ -88,6 +88,24 @@ def test_the_remembered_padding_steps_follow_the_weights_and_any_review_length()
     assert abs(after.running_prediction[-1] - after.prediction) <= TOLERANCE
 
 
+def test_every_layer_is_read_as_it_is_now_on_every_inspection():
+    """The weights are read from the layers on every call (never remembered): after the embedding and the Dense head
+    change too, the trace and the prediction are those of the new weights, equal to Keras."""
+    bundle = _random_bundle(CONFIG)
+    review = "a good film , a dull plot"
+    before = inspect.inspect(bundle, review)
+    embedding, dense = bundle.model.get_layer("embedding"), bundle.model.get_layer("dense")
+    embedding.set_weights([embedding.get_weights()[0][::-1].copy()])  # every word gets another word's vector
+    kernel, bias = dense.get_weights()
+    dense.set_weights([-kernel, bias + 0.25])
+    after = inspect.inspect(bundle, review)
+    np.testing.assert_allclose(after.states["hidden"], _keras_hidden_states(bundle, after.review.ids), atol=TOLERANCE)
+    padded = text.pad_rows([after.review.ids.tolist()], bundle.config.text.maxlen)
+    assert abs(after.prediction - float(np.asarray(bundle.model.predict_on_batch(padded))[0, 0])) <= TOLERANCE
+    assert np.abs(after.states["hidden"] - before.states["hidden"]).max() > 1e-3
+    assert abs(after.prediction - before.prediction) > 1e-3
+
+
 def test_unknown_and_cut_words_are_marked(bundle):
     result = inspect.inspect(bundle, "a marvellous film")
     assert result.tokens == ["a", "marvellous", "film"] and result.review.unknown.tolist() == [False, True, False]

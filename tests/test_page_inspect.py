@@ -226,6 +226,15 @@ def test_the_saturation_and_minimal_pair_sections_are_built_only_while_open():
     assert "inspect_pair_figure" not in charts(at) and not at.metric and "inspect_saturation" in charts(at)
 
 
+def test_the_reading_guide_is_built_only_while_open():
+    """Issue 9: the closed guide sends no text on a rerun; opened, it shows the whole guide, under the same label."""
+    at = open_inspect("This movie is good.")
+    assert "How to read these pictures" in [expander.label for expander in at.expander]
+    assert inspect.READING_GUIDE not in [markdown.value for markdown in at.markdown]
+    open_sections(at, "inspect_guide_open")
+    assert inspect.READING_GUIDE in [markdown.value for markdown in at.markdown]
+
+
 def test_the_minimal_pair_follows_review_a_and_shows_the_change():
     at = open_inspect("This movie is good.")
     open_sections(at)

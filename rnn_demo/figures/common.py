@@ -35,6 +35,8 @@ def safe(label: str) -> str:
 def shorten(word: str, limit: int = MAX_LABEL_CHARS) -> str:
     """`word` cut to `limit` characters, the last one an ellipsis when anything was cut. More than two combining marks
     on one letter are dropped too (hundreds of stacked accents would paint over the chart)."""
+    if len(word) <= limit and word.isascii():  # most words: short, and without combining marks (none is ASCII)
+        return word
     kept: list[str] = []
     marks = 0
     for char in word[: 4 * limit]:  # enough to fill `limit` characters; anything beyond is cut anyway
