@@ -201,12 +201,26 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def preset_runs(presets, epochs: int | None = None) -> dict[str, RunConfig | None]:
+    """{label: config} of the models a bench trains besides the reference: each preset as it is (labelled with its
+    name, config None), or with `epochs` epochs instead of its own (labelled "fast, 2 epochs"; the issue's targets
+    are not checked for it, as it is not the preset)."""
+    runs = {}
+    for name in presets:  # unknown names and bad epochs fail now, not after the minutes of the reference run
+        config = config_module.preset(name)
+        if epochs is None:
+            runs[name] = None
+        else:
+            runs[f"{name}, {epochs} epoch{'s' if epochs != 1 else ''}"] = config.with_changes(epochs=epochs)
+    return runs
+
+
 def run(budget_seconds: float = 15.0, presets=("fast", "course"), repeats: int = 3, limit_seconds: float = 180.0,
-        subset: int | None = None, json_path=None) -> dict:
+        subset: int | None = None, json_path=None, epochs: int | None = None) -> dict:
     """Train the reference and the presets `repeats` times each, interleaved; print every run, the table of medians
-    and the issue's targets; write every raw point to `json_path` (after each run, so a stopped bench keeps them)."""
-    for name in presets:  # unknown names fail now, not after the minutes of the reference run
-        config_module.preset(name)
+    and the issue's targets; write every raw point to `json_path` (after each run, so a stopped bench keeps them).
+    `epochs`: train the presets for that many epochs instead of their own (the reference keeps its fit)."""
+    configs = preset_runs(presets, epochs)
     if not 0 < budget_seconds <= limit_seconds:
         raise ValueError(f"budget must be more than 0 and at most {limit_seconds:g} seconds, got {budget_seconds:g}.")
     if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= MAX_REPEATS:
@@ -214,12 +228,12 @@ def run(budget_seconds: float = 15.0, presets=("fast", "course"), repeats: int =
     path = _check_json_path(json_path)
     bench_data = BenchData(subset)
     settings = {"budget_seconds": budget_seconds, "limit_seconds": limit_seconds, "repeats": repeats,
-                "presets": list(presets), "target_accuracy": TARGET_ACCURACY, "subset": subset, "split_seed": 0,
+                "presets": list(presets), "epochs": epochs, "target_accuracy": TARGET_ACCURACY, "subset": subset, "split_seed": 0,
                 "train_reviews": bench_data.train_reviews, "test_reviews": bench_data.test_reviews}
-    order = schedule(presets, repeats)
+    order = schedule(list(configs), repeats)
     runs: list[RunRecord] = []
     for index, (name, seed) in enumerate(order, start=1):
-        runs.append(bench_run(name, seed, bench_data, budget_seconds, limit_seconds))
+        runs.append(bench_run(name, seed, bench_data, budget_seconds, limit_seconds, config=configs.get(name)))
         print(run_line(index, len(order), runs[-1], budget_seconds), flush=True)
         if path is not None:
             path.write_text(json.dumps(json_record(runs, settings), indent=1))

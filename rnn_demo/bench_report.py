@@ -176,12 +176,13 @@ def report_lines(summaries: dict[str, ModelSummary], budget_seconds: float, trai
     reference = summaries.get(REFERENCE)
     repeats = max(summary.accuracy_at_budget.repeats for summary in summaries.values())
     budget, target = f"{budget_seconds:g}s", f"{target_accuracy:.0%}"
+    width = max(11, 2 + max(len(model) for model in summaries))
     seeds = "seed 0" if repeats == 1 else f"seeds 0-{repeats - 1}"
     lines = [f"IMDb, {train_reviews:,} training / {test_reviews:,} test reviews (accuracy on the test split), "
              f"{budget_seconds:g} s budget, target {target}",
              f"median (min-max) of {repeats} repeat{'s' if repeats > 1 else ''} ({seeds}, models interleaved); "
              f"x ref = median / the reference's median",
-             f"{'model':<11}{f'acc @ {budget}':>22}{'x ref':>7}{f'reviews @ {budget}':>15}"
+             f"{'model':<{width}}{f'acc @ {budget}':>22}{'x ref':>7}{f'reviews @ {budget}':>15}"
              f"{f'time to {target}':>24}{'reached':>9}{'x ref':>7}{f'reviews @ {target}':>15}{'best acc':>10}"
              f"{'reviews/s':>11}"]
     for model, summary in summaries.items():
@@ -189,7 +190,7 @@ def report_lines(summaries: dict[str, ModelSummary], budget_seconds: float, trai
         ratio_accuracy = ratio(accuracy.median, reference and reference.accuracy_at_budget.median)
         ratio_time = ratio(time_to_target.median, reference and reference.time_to_target.median)
         lines.append(
-            f"{model:<11}{_with_range(accuracy, '{:.3f}'):>22}{_number(ratio_accuracy, '{:.2f}'):>7}"
+            f"{model:<{width}}{_with_range(accuracy, '{:.3f}'):>22}{_number(ratio_accuracy, '{:.2f}'):>7}"
             f"{_number(summary.reviews_at_budget.median, '{:,.0f}'):>15}"
             f"{_with_range(time_to_target, '{:.1f}', ' s'):>24}"
             f"{f'{time_to_target.count}/{time_to_target.repeats}':>9}{_number(ratio_time, '{:.2f}'):>7}"

@@ -25,13 +25,13 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_class(students: int, slots: int | None = None, preset_name: str = "fast") -> dict:
+def run_class(students: int, slots: int | None = None, preset_name: str = "fast", epochs: int | None = None) -> dict:
     """Train `students` copies of the preset, as students pressing Start with its defaults would, through one queue
-    of `slots` slots; print a report."""
+    of `slots` slots; print a report. `epochs`: each trains that many epochs instead of the preset's."""
     if not 1 <= students <= 500:
         raise ValueError(f"--class must be between 1 and 500 students, got {students}.")
     slots = slots or training_backends.training_slot_count()
-    config = preset(preset_name)
+    config = preset(preset_name) if epochs is None else preset(preset_name).with_changes(epochs=epochs)
     configs = [config] * students
     queue = TrainingSlots(slots)
     started_at: dict[int, float] = {}
@@ -65,14 +65,16 @@ def run_class(students: int, slots: int | None = None, preset_name: str = "fast"
                      "train_s": metrics.get("train_seconds"), "test_accuracy": metrics.get("test_accuracy"),
                      "error": job.error})
     accuracies = [row["test_accuracy"] for row in rows if row["test_accuracy"] is not None]
-    print(f"\n{students} students, {preset_name} preset, {slots} slot(s), trained in {training_backends.where()}")
+    epochs_text = f"{config.train.epochs} epoch{'s' if config.train.epochs != 1 else ''}"
+    print(f"\n{students} students, {preset_name} preset ({epochs_text}), {slots} slot(s), "
+          f"trained in {training_backends.where()}")
     print("| student | wait | training | test accuracy |\n|---|---|---|---|")
     for row in rows:
         accuracy = "failed: " + str(row["error"]) if row["test_accuracy"] is None else f"{row['test_accuracy']:.1%}"
         train = "-" if row["train_s"] is None else f"{row['train_s']:.1f} s"
         print(f"| {row['student']} | {row['wait_s']:.1f} s | {train} | {accuracy} |")
     summary = {
-        "students": students, "slots": slots, "wall_seconds": wall,
+        "students": students, "slots": slots, "epochs": config.train.epochs, "wall_seconds": wall,
         "cpu_use": cpu / max(wall, 1e-9) / (os.cpu_count() or 1),
         "accuracy_min": min(accuracies) if accuracies else None,
         "accuracy_median": float(np.median(accuracies)) if accuracies else None,

@@ -69,13 +69,16 @@ def test_the_class_bench_queues_every_training_through_the_job_path(monkeypatch,
                                         batch_size=32)
     monkeypatch.setattr(class_bench, "preset", lambda name: tiny)
     monkeypatch.delenv("RNN_DEMO_DASK_SCHEDULER", raising=False)
-    summary = class_bench.run_class(3, slots=1)
+    summary = class_bench.run_class(3, slots=1, epochs=2)
     rows = summary["rows"]
     assert [row["status"] for row in rows] == ["done"] * 3 and summary["failed"] == 0
     waits = sorted(row["wait_s"] for row in rows)
     assert waits[0] < 1.0 and waits[2] >= waits[1] >= min(row["train_s"] for row in rows)  # one slot: they queue
     assert all(0 <= row["test_accuracy"] <= 1 for row in rows) and isinstance(tiny, RunConfig)
-    assert "3 students, fast preset, 1 slot(s)" in capsys.readouterr().out
+    assert summary["epochs"] == 2 and all(row["train_s"] > 0 for row in rows)
+    assert "3 students, fast preset (2 epochs), 1 slot(s)" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="epochs must be between 1 and 100"):
+        class_bench.run_class(3, slots=1, epochs=0)
 
 
 def _record(model, seed, accuracy_at_budget, time_to_80=None, reviews_per_second=1000.0, batch_size=32):
@@ -155,7 +158,8 @@ def test_run_trains_every_model_repeats_times_in_turn_and_writes_every_point(mon
 
     trained = []
 
-    def fake_bench_run(name, seed, bench_data, budget_seconds, limit_seconds):
+    def fake_bench_run(name, seed, bench_data, budget_seconds, limit_seconds, config=None):
+        assert config is None  # each preset as it is
         trained.append((name, seed))
         assert bench_data.subset == 200 and budget_seconds == 2.0
         return _record(name, seed, 0.75 + 0.01 * len(trained), time_to_80=3.0 + seed)
@@ -196,3 +200,23 @@ def test_bench_run_trains_the_reference_and_a_preset_with_the_given_seed_on_a_ti
     assert fast.reviews_seen == fast.batch_size * epochs
     assert fast.accuracy_at_budget == fast.points[-1][1]  # the budget outlasts the training
     assert all(0 <= accuracy <= 1 for run in (reference, fast) for _, accuracy, _ in run.points)
+
+
+def test_run_with_epochs_trains_each_preset_for_that_many_epochs_and_checks_no_target(monkeypatch, capsys):
+    trained = []
+
+    def fake_bench_run(name, seed, bench_data, budget_seconds, limit_seconds, config=None):
+        trained.append((name, seed, config and config.train.epochs, config and config.name))
+        return _record(name, seed, 0.88, time_to_80=3.0)
+
+    monkeypatch.setattr(bench, "BenchData", lambda subset=None: type("D", (), {"train_reviews": 1, "test_reviews": 1})())
+    monkeypatch.setattr(bench, "bench_run", fake_bench_run)
+    monkeypatch.setattr(bench, "inspect_latency", lambda folder: 0.001)
+    bench.run(budget_seconds=15.0, presets=("fast",), repeats=1, epochs=2)
+    assert trained == [("reference", 0, None, None), ("fast, 2 epochs", 0, 2, "fast")]
+    out = capsys.readouterr().out
+    assert any(line.startswith("fast, 2 epochs ") and "0.880" in line for line in out.splitlines())
+    assert "target fast" not in out  # the target is the preset's as it is, not this variant's
+    with pytest.raises(ValueError, match="epochs must be between 1 and 100"):
+        bench.run(presets=("fast",), repeats=1, epochs=0)
+    assert len(trained) == 2  # refused before anything trained

@@ -210,6 +210,10 @@ def test_bench_with_bad_settings_is_refused_before_the_reference_run(capsys, mon
     assert "is a folder" in _one_error_line(capsys)
     assert main(["bench", "--json", str(tmp_path / "missing" / "points.json")]) == 2
     assert "does not exist" in _one_error_line(capsys)
+    assert main(["bench", "--epochs", "0"]) == 2
+    assert "epochs must be between 1 and 100, got 0" in _one_error_line(capsys)
+    assert main(["bench", "--class", "3", "--epochs", "101"]) == 2
+    assert "epochs must be between 1 and 100, got 101" in _one_error_line(capsys)
 
 
 def test_train_with_an_unknown_cell_exits_2_naming_the_cells(tmp_path, capsys):
