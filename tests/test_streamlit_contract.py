@@ -164,7 +164,7 @@ def test_ui_chart_ids_follow_the_figure_as_st_plotly_chart_ids_do(tmp_path):
 
 
 def test_prepared_chart_json_is_plotly_s_own_json():
-    """ui.PreparedChart writes the figure's JSON itself (orjson, then Plotly's escapes on the bytes, so the digest
+    """PreparedChart writes the figure's JSON itself (orjson, then Plotly's escapes on the bytes, so the digest
     needs no second encoding): the text must be exactly what plotly.io.to_json writes, escapes of characters unsafe in
     HTML included, for a spec dict, a Plotly figure, and a value only Plotly's cleaning can write."""
     import hashlib
@@ -174,7 +174,7 @@ def test_prepared_chart_json_is_plotly_s_own_json():
     import plotly.graph_objects as go
     import plotly.io
 
-    from rnn_demo import ui
+    from rnn_demo.prepared_chart import PreparedChart
 
     words = ["</script><b>x</b>", "a/b", "line\u2028break\u2029", "“quoted” ☺", "😀"]
     spec = dict(data=[dict(type="heatmap", z=np.arange(10, dtype=np.float32).reshape(2, 5), x=words,
@@ -184,22 +184,22 @@ def test_prepared_chart_json_is_plotly_s_own_json():
     figure = go.Figure(go.Bar(x=words, y=[1, 2, 3, 4, 5]))
     dated = dict(data=[dict(type="scatter", x=[pd.Timestamp("2026-01-02"), pd.Timestamp("2026-01-03")], y=[1, 2])])
     for source in (spec, figure, dated):
-        chart = ui.PreparedChart(source)
+        chart = PreparedChart(source)
         assert chart.json == plotly.io.to_json(chart.as_dict, validate=False)
         assert chart.digest == hashlib.sha256(chart.json.encode("utf-8")).hexdigest()[:32]
-    assert "\\u003c\\u002fscript\\u003e" in ui.PreparedChart(spec).json and "</" not in ui.PreparedChart(spec).json
-    assert '"uid"' not in ui.PreparedChart(spec).json and spec["data"][0]["uid"] == "dropped"  # the spec is unchanged
+    assert "\\u003c\\u002fscript\\u003e" in PreparedChart(spec).json and "</" not in PreparedChart(spec).json
+    assert '"uid"' not in PreparedChart(spec).json and spec["data"][0]["uid"] == "dropped"  # the spec is unchanged
 
 
 def test_prepared_spec_converts_arrays_as_plotly_s_figure_does():
-    """ui.PreparedChart converts a spec's numpy arrays itself: the same typed arrays as a Plotly figure's to_dict, with
+    """PreparedChart converts a spec's numpy arrays itself: the same typed arrays as a Plotly figure's to_dict, with
     64-bit integers narrowed to the same type for every range, arrays in dicts inside rows of lists converted, and
     plain rows (a colour scale) left as they are."""
     import json
 
     import numpy as np
 
-    from rnn_demo import ui
+    from rnn_demo.prepared_chart import PreparedChart
     from rnn_demo.figures.common import figure_from_spec
 
     big = np.iinfo(np.int32).max
@@ -209,8 +209,8 @@ def test_prepared_spec_converts_arrays_as_plotly_s_figure_does():
                            marker=dict(color=np.linspace(0, 1, 5), colorscale=[[0.0, "#000"], [1.0, "#fff"]])),
                       dict(type="heatmap", z=np.arange(6.0).reshape(2, 3), x=[[dict(values=np.arange(3))]])],
                 layout=dict(height=200))
-    ours = json.loads(ui.PreparedChart(spec).json)
-    plotly_s = json.loads(ui.PreparedChart(figure_from_spec(spec)).json)
+    ours = json.loads(PreparedChart(spec).json)
+    plotly_s = json.loads(PreparedChart(figure_from_spec(spec)).json)
     assert ours == plotly_s
     assert [ours["data"][0][name]["dtype"] for name in ("x", "y", "customdata", "text")] == ["i1", "i2", "i4", "u1"]
     assert ours["data"][1]["x"][0][0]["values"]["dtype"] == "i1"
