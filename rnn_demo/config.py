@@ -163,7 +163,7 @@ PRESETS: dict[str, RunConfig] = {
     # weights over ~10 batches 87.3/87.6/88.3%, batch 512 for two epochs 87.8/88.4/86.0%, 64 units 87.6/87.4/83.1%
     # (and 35% slower), 20,000 words with the cosine decaying to 0 87.3/87.7/87.6%, at 4e-3 86.2/87.4%; 30,000
     # words 87.1/88.2/87.6%, MaxLen 250 85.0/87.6/88.0% and 300 87.4/87.7/88.4% (slower). Two epochs reach 87.4% test
-    # accuracy after 15 s (median of 5, `bench --presets fast --epochs 2`) but a class of 30 then takes 380 s
+    # accuracy after 15 s (median of 5, `bench --presets fast --epochs 2`) but a class of 30 then takes 380-439 s
     # (`bench --class 30 --epochs 2`) instead of 215 s: this 2-core machine cannot give both, and one epoch keeps the
     # class within 5 minutes (a student can still choose 2 epochs on the Train page).
     "fast": RunConfig(
