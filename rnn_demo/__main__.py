@@ -205,8 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--class", dest="class_size", type=int, metavar="N",
                        help="instead: N fast trainings submitted at once through the app's job queue")
     bench.add_argument("--slots", type=int, help="with --class: trainings at once (default RNN_DEMO_MAX_TRAININGS)")
-    bench.add_argument("--epochs", type=int, help="train the presets (and with --class each student's run) for this many "
-                       "epochs instead of their own; the issue's targets are then not checked")
+    bench.add_argument("--epochs", type=int, help="train the presets (and with --class each student's run) for this "
+                       "many epochs instead of their own; the issue's targets are then not checked")
     bench.set_defaults(run=command_bench)
 
     load = commands.add_parser("loadtest", help="N protocol-level students against one `streamlit run app.py`")

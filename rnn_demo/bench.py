@@ -228,7 +228,8 @@ def run(budget_seconds: float = 15.0, presets=("fast", "course"), repeats: int =
     path = _check_json_path(json_path)
     bench_data = BenchData(subset)
     settings = {"budget_seconds": budget_seconds, "limit_seconds": limit_seconds, "repeats": repeats,
-                "presets": list(presets), "epochs": epochs, "target_accuracy": TARGET_ACCURACY, "subset": subset, "split_seed": 0,
+                "presets": list(presets), "epochs": epochs, "target_accuracy": TARGET_ACCURACY,
+                "subset": subset, "split_seed": 0,
                 "train_reviews": bench_data.train_reviews, "test_reviews": bench_data.test_reviews}
     order = schedule(list(configs), repeats)
     runs: list[RunRecord] = []

@@ -209,7 +209,13 @@ def test_run_with_epochs_trains_each_preset_for_that_many_epochs_and_checks_no_t
         trained.append((name, seed, config and config.train.epochs, config and config.name))
         return _record(name, seed, 0.88, time_to_80=3.0)
 
-    monkeypatch.setattr(bench, "BenchData", lambda subset=None: type("D", (), {"train_reviews": 1, "test_reviews": 1})())
+    class FakeData:
+        train_reviews, test_reviews = 160, 20
+
+        def __init__(self, subset=None):
+            pass
+
+    monkeypatch.setattr(bench, "BenchData", FakeData)
     monkeypatch.setattr(bench, "bench_run", fake_bench_run)
     monkeypatch.setattr(bench, "inspect_latency", lambda folder: 0.001)
     bench.run(budget_seconds=15.0, presets=("fast",), repeats=1, epochs=2)
