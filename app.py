@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from rnn_demo import runtime, ui
-from rnn_demo.lessons import LESSONS
+from rnn_demo.lessons.catalog import LESSONS
+from rnn_demo.model import runtime
+from rnn_demo.web import shared, widgets
 
-runtime.configure_threads()  # before TensorFlow's first operation in this server (see rnn_demo/runtime.py)
+runtime.configure_threads()  # before TensorFlow's first operation in this server (see rnn_demo/model/runtime.py)
 st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
-ui.training_slots()  # on the server's first page run: the training workers start and warm up in the background
+shared.training_slots()  # on the server's first page run: the training workers start and warm up in the background
 
 # Each url_path is its file's name, so a first visit straight to a page's address finds the same page whichever way
-# Streamlit resolves it (see rnn_demo.ui.use_app_navigation). The lessons come in the course's order.
-# Made once per session (ui.once_per_session): each st.Page looks its file up on disk, ~1 ms of every rerun.
-PAGES = ui.once_per_session("app_pages", lambda: [
+# Streamlit resolves it (see rnn_demo.web.streamlit_hooks.use_app_navigation). The lessons come in the course's order.
+# Made once per session (widgets.once_per_session): each st.Page looks its file up on disk, ~1 ms of every rerun.
+PAGES = widgets.once_per_session("app_pages", lambda: [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home")] + [
     st.Page(lesson.script, title=lesson.title, icon=lesson.icon, url_path=lesson.url_path) for lesson in LESSONS])
 
-ui.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
+widgets.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
 st.navigation(PAGES).run()

@@ -5,11 +5,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_demo import activations, losses, ui
+from rnn_demo.core import activations, losses
 from rnn_demo.figures.activations import (
-    PREDICTION_RANGE, X_RANGE, activation_figure, gradient_chain_figure, loss_figure, softmax_figure)
+    PREDICTION_RANGE,
+    X_RANGE,
+    activation_figure,
+    gradient_chain_figure,
+    loss_figure,
+    softmax_figure,
+)
+from rnn_demo.web import streamlit_hooks
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
 CHART = {"displayModeBar": False}
 DEFAULT_SCORES = "2, 1, 0.1"

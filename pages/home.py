@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from rnn_demo import export, ui
-from rnn_demo.lessons import LESSONS
+from rnn_demo.lessons.catalog import LESSONS
+from rnn_demo.model import export
+from rnn_demo.web import session_models, shared, streamlit_hooks
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
 st.title("Recurrent neural networks, hands on")
 st.markdown(
@@ -27,7 +28,7 @@ for part in dict.fromkeys(lesson.part for lesson in LESSONS):
                 st.caption(lesson.summary)
 
 st.subheader("Active model")
-mine = ui.my_bundle()
+mine = session_models.my_bundle()
 if mine is not None:
     st.success(f"Your own model ({mine.config.name} preset, {mine.config.model.units} LSTM units), "
                f"{mine.accuracy_text()}. The Inspect page can also show your other runs and the pretrained models.")
@@ -38,7 +39,7 @@ if mine is not None:
                             "`python -m rnn_demo inspect --model <file>.zip --text \"...\"`.")
 else:
     try:
-        pretrained = ui.pretrained_bundle()
+        pretrained = shared.pretrained_bundle()
         st.info(f"The pretrained model ({pretrained.config.model.units} LSTM units, MaxLen "
                 f"{pretrained.config.text.maxlen}, {pretrained.accuracy_text()}). Train your own on the Train page.")
     except ValueError as error:

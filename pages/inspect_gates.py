@@ -2,68 +2,83 @@
 
 import streamlit as st
 
-from rnn_demo import export, ui
-from rnn_demo.state import INSPECT_VIEW
+from rnn_demo.core.inspection import (
+    CHANGE_TOLERANCE,
+    EXAMPLE_REVIEWS,
+    LSTM_STATES,
+    READING_GUIDE,
+    compare,
+    order_units,
+    saturation_caption,
+)
+from rnn_demo.core.url_state import INSPECT_VIEW
 from rnn_demo.figures import inspection as figures
 from rnn_demo.figures.common import FONT_SIZE, PRESENTER_FONT_SIZE
-from rnn_demo.inspect import (CHANGE_TOLERANCE, EXAMPLE_REVIEWS, LSTM_STATES, READING_GUIDE, compare,
-                              order_units, saturation_caption)
+from rnn_demo.model import export
+from rnn_demo.web import (
+    charts,
+    own_texts,
+    session_models,
+    streamlit_hooks,
+    url_state,
+    widgets,
+)
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 ORDERS = {"index": "unit number", "variance": "most active first",
           "correlation": "rising with the running prediction first"}
 
-ui.restore_view(INSPECT_VIEW)  # a shared link (?present=1&review=...) sets the widgets on the first visit
+url_state.restore_view(INSPECT_VIEW)  # a shared link (?present=1&review=...) sets the widgets on the first visit
 # Lecture (presenter) mode: larger text, the settings folded away, the first heatmap above the fold at 1280x720.
 present = st.session_state.get("inspect_present", False)
 font_size = PRESENTER_FONT_SIZE if present else FONT_SIZE
 if not present:
     st.title("Inspect the LSTM, word by word")
 left, right = st.columns([2, 1])
-right.toggle("Lecture mode", **ui.persistent("inspect_present", present),
+right.toggle("Lecture mode", **widgets.persistent("inspect_present", present),
              help="Large text and fewer controls for a projector; the link `?present=1` opens the page in it.")
 verdict = right if present else st  # the prediction: beside the review in lecture mode, else below it
 chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
 settings = st.expander("Settings: model, example reviews, charts") if present else None
 model_box, example_box = (settings, settings) if present else (right, left)
-names = ui.model_names()
-model_name = model_box.radio("Model", names, **ui.persistent("inspect_model", names[0], options=names),
+names = session_models.model_names()
+model_name = model_box.radio("Model", names, **widgets.persistent("inspect_model", names[0], options=names),
                              help="Train your own on the Train page.")
 try:
-    bundle = ui.bundle_named(model_name)
+    bundle = session_models.bundle_named(model_name)
 except ValueError as error:
-    ui.show_error_and_stop(f"The model cannot be loaded: {error}")
+    widgets.show_error_and_stop(f"The model cannot be loaded: {error}")
 epoch = None  # the final model, or a run's snapshot after this epoch
 if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its weights after each epoch
     run_key = model_name.split(":")[0].replace(" ", "_")  # one slider per run: "inspect_epoch_run_2"
     epoch = model_box.slider("Show the model after epoch", 1, epochs,
-                             **ui.persistent(f"inspect_epoch_{run_key}", epochs, follows=epochs))
-    bundle = ui.bundle_at_epoch(bundle, epoch)
+                             **widgets.persistent(f"inspect_epoch_{run_key}", epochs, follows=epochs))
+    bundle = session_models.bundle_at_epoch(bundle, epoch)
 model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
                   f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")
 
-examples = ui.examples_for(bundle) or EXAMPLE_REVIEWS  # a model trained on own texts: texts from its test split
+examples = own_texts.examples_for(bundle) or EXAMPLE_REVIEWS  # a model trained on own texts: texts from its test split
 example = example_box.selectbox("Example reviews", list(examples),
-                                **ui.persistent("inspect_example", next(iter(examples)), options=list(examples)))
+                                **widgets.persistent("inspect_example", next(iter(examples)), options=list(examples)))
 review = left.text_area("Review", height=68 if present else 110, max_chars=200_000,
-                        **ui.persistent("inspect_review", examples[example], follows=example))
+                        **widgets.persistent("inspect_review", examples[example], follows=example))
 st.session_state["shared_review"] = review  # the Analysis lab starts from the review typed here
 if not review.strip():
     st.info("Type a review above (or pick an example) to see what the LSTM does with it.")
-    ui.save_view(INSPECT_VIEW)
+    url_state.save_view(INSPECT_VIEW)
     st.stop()
 try:
-    result = ui.inspect_review(bundle, review)
+    result = session_models.inspect_review(bundle, review)
 except ValueError as error:
-    ui.show_error_and_stop(str(error))
+    widgets.show_error_and_stop(str(error))
 
-negative, positive = ui.label_names(bundle)  # own texts name their own classes
+negative, positive = own_texts.label_names(bundle)  # own texts name their own classes
 verdict.subheader(f"Prediction: {positive if result.prediction >= 0.5 else negative}  "
                   f"(P({positive}) = {result.prediction:.3f})")
-# The rest of the page (charts, widgets, downloads) takes its turn: see ui.chart_turn.
-with ui.chart_turn():
+# The rest of the page (charts, widgets, downloads) takes its turn: see charts.chart_turn.
+with charts.chart_turn():
     if not present:
-        ui.chart(st, ui.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar_spec(
+        st.plotly_chart(charts.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar_spec(
             result.prediction, font_size)), key="inspect_prediction")
     if result.review.unknown.any():
         st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
@@ -79,24 +94,24 @@ with ui.chart_turn():
         settings = chart_slot = st  # in the page's order: no containers needed (each one is a message per rerun)
 
     units_total = bundle.config.model.units
-    chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **ui.persistent(
+    chosen = settings.multiselect("Show", list(LSTM_STATES), format_func=LSTM_STATES.get, **widgets.persistent(
         "inspect_states", ["forget", "hidden"] if present else list(LSTM_STATES), follows=present))
     # One block, not a row of four columns: fewer messages per rerun.
     choices = settings.container(horizontal=True, vertical_alignment="bottom")
     order_by = choices.radio("Order units by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
-                             **ui.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
+                             **widgets.persistent("inspect_order", "index"), help="The first unit is drawn at the top.")
     contrast = choices.radio("Gate colours", list(figures.CONTRASTS), format_func=figures.CONTRASTS.get,
-                             horizontal=True, **ui.persistent("inspect_contrast", "full"),
+                             horizontal=True, **widgets.persistent("inspect_contrast", "full"),
                              help="Gates of a small model sit near 0.4-0.6: stretching shows their differences; "
                                   "the colour bar shows the real values either way.")
-    shown = int(choices.number_input("Units shown", 1, units_total, **ui.persistent(
+    shown = int(choices.number_input("Units shown", 1, units_total, **widgets.persistent(
         "inspect_units_shown", min(16, units_total), follows=units_total), help="the first ones in the chosen order",
         width=150))
-    if choices.toggle(f"All {units_total} units", **ui.persistent("inspect_all_units", False)):
+    if choices.toggle(f"All {units_total} units", **widgets.persistent("inspect_all_units", False)):
         shown = units_total
     if chosen:
         units = order_units(result, "hidden", order_by)[:shown]
-        ui.chart(chart_slot, ui.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
+        chart_slot.plotly_chart(charts.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
                                 contrast, font_size), lambda: figures.inspection_spec(result, chosen, units, contrast,
                                 font_size)), key="inspect_heatmaps")
         if shown < units_total:
@@ -106,34 +121,34 @@ with ui.chart_turn():
     st.subheader("One unit up close")
     state_col = unit_col = st.container(horizontal=True)  # one block, not a row of columns (fewer messages)
     unit_state = state_col.selectbox("Quantity", list(LSTM_STATES), format_func=LSTM_STATES.get,
-                                     **ui.persistent("inspect_unit_state", "hidden"))
+                                     **widgets.persistent("inspect_unit_state", "hidden"))
     # The unit rising most with the running prediction, chosen anew for each model, review and quantity.
     best_unit = int(order_units(result, unit_state, "correlation")[0])
-    unit = int(unit_col.number_input("Unit", 0, units_total - 1, **ui.persistent(
+    unit = int(unit_col.number_input("Unit", 0, units_total - 1, **widgets.persistent(
         "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
     unit_options = (unit_state, unit, font_size)
-    ui.chart(st, ui.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_spec(
+    st.plotly_chart(charts.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_spec(
         result, unit_state, unit, font_size=font_size)), key="inspect_coloured_words")
-    ui.chart(st, ui.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_spec(
+    st.plotly_chart(charts.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_spec(
         result, unit_state, unit, font_size)), key="inspect_unit_trace")
 
     # Built only while open (opening or closing reruns the page): most reruns skip these two sections' work.
     saturation = st.expander("Gate saturation: how often are the gates fully open or closed?",
                              key="inspect_saturation_open", on_change="rerun")
     if saturation.open:
-        ui.chart(saturation, ui.remembered_figure("saturation", (result,), (font_size,),
+        saturation.plotly_chart(charts.remembered_figure("saturation", (result,), (font_size,),
                  lambda: figures.saturation_spec(result, font_size=font_size)), key="inspect_saturation")
         saturation.caption(saturation_caption(result))
 
     pair_box = st.expander("Minimal pair: change one thing and compare", key="inspect_pair_open", on_change="rerun")
     if pair_box.open:
-        pair_text = pair_box.text_area("Review B", height=90, max_chars=200_000, **ui.persistent(
+        pair_text = pair_box.text_area("Review B", height=90, max_chars=200_000, **widgets.persistent(
             "inspect_pair_text", review.replace(" good", " not good") if " good" in review else review + " Not really.",
             follows=review))
         pair_state = pair_box.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
-                                        **ui.persistent("inspect_pair_state", "hidden"))
+                                        **widgets.persistent("inspect_pair_state", "hidden"))
         try:
-            pair = ui.inspect_review(bundle, pair_text)
+            pair = session_models.inspect_review(bundle, pair_text)
         except ValueError as error:
             pair_box.error(f"Review B: {error}")
         else:
@@ -149,7 +164,7 @@ with ui.chart_turn():
                               f"difference heatmap. Where they differ ({where}), only the running prediction below "
                               "tells them apart.")
             pair_units = order_units(result, pair_state, order_by)[:shown]
-            ui.chart(pair_box, ui.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
+            pair_box.plotly_chart(charts.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
                      font_size), lambda: figures.minimal_pair_spec(result, pair, difference, pair_state, pair_units,
                      font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
 
@@ -160,9 +175,9 @@ with ui.chart_turn():
     json_col.download_button("Activations (JSON)", lambda: export.activations_json(result), "activations.json",
                              "application/json", key="inspect_download_json")
 
-    ui.save_view(INSPECT_VIEW)  # the address bar now reproduces this view
+    url_state.save_view(INSPECT_VIEW)  # the address bar now reproduces this view
     share = st.expander("Share this view: a link to this page, review, model and choices", key="inspect_share_open",
                         on_change="rerun")
     if share.open:  # built only while open, as the sections above
         with share:
-            ui.share_link(INSPECT_VIEW)
+            url_state.share_link(INSPECT_VIEW)

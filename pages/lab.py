@@ -7,11 +7,12 @@ import zlib
 import numpy as np
 import streamlit as st
 
-from rnn_demo import analysis, unit_search, ui
 from rnn_demo.figures import lab as figures
 from rnn_demo.figures.lab import markdown_text as md
+from rnn_demo.model import analysis, unit_search
+from rnn_demo.web import session_models, streamlit_hooks, widgets
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
 CHART_CONFIG = {"displayModeBar": False}  # the toolbar would cover the colour bars' titles
 COURSE_EXAMPLE = ("I loved this movie! The action sequences were on point and the acting was terrific. "
@@ -19,23 +20,23 @@ COURSE_EXAMPLE = ("I loved this movie! The action sequences were on point and th
 
 st.title("Analysis lab")
 left, right = st.columns([2, 1])
-names = ui.model_names()
+names = session_models.model_names()
 model_name = right.selectbox("Model", names, help="Train your own on the Train page.",
-                             **ui.persistent("lab_model", names[0], options=names))
+                             **widgets.persistent("lab_model", names[0], options=names))
 try:
-    bundle = ui.bundle_named(model_name)
+    bundle = session_models.bundle_named(model_name)
     weights = analysis.weights_of(bundle)
 except ValueError as error:
-    ui.show_error_and_stop(f"The model cannot be analysed: {error}")
+    widgets.show_error_and_stop(f"The model cannot be analysed: {error}")
 default = st.session_state.get("shared_review") or COURSE_EXAMPLE
 review = left.text_area("Review (from the Inspect page, or type one)", height=80, max_chars=200_000,
-                        **ui.persistent(f"lab_review_{zlib.crc32(default.encode())}", default))
+                        **widgets.persistent(f"lab_review_{zlib.crc32(default.encode())}", default))
 if not review.strip():
-    ui.show_error_and_stop("Type a review above to analyse what the model does with it.")
+    widgets.show_error_and_stop("Type a review above to analyse what the model does with it.")
 try:
     replay = analysis.replay(bundle, review)
 except ValueError as error:
-    ui.show_error_and_stop(str(error))
+    widgets.show_error_and_stop(str(error))
 tokens, unknown = replay.review.tokens, replay.review.unknown
 word_names = [f"{position}: {token}" for position, token in enumerate(tokens)]
 # Widgets whose choices depend on the review or the model carry it in their key, so a stale choice never lingers.
@@ -50,9 +51,9 @@ why, what_if, search, maths = st.tabs(["Why? (drop words)", "What if?", "Find un
 
 with why:
     choice, explained = st.columns([1, 3])
-    by = choice.radio("Drop each", ["word", "sentence"], horizontal=True, **ui.persistent("lab_occlusion_by", "word"))
-    word_occlusion = ui.remembered("occlusion by word", bundle, review, lambda: analysis.occlude(bundle, review))
-    occlusion = word_occlusion if by == "word" else ui.remembered(
+    by = choice.radio("Drop each", ["word", "sentence"], horizontal=True, **widgets.persistent("lab_occlusion_by", "word"))
+    word_occlusion = session_models.remembered("occlusion by word", bundle, review, lambda: analysis.occlude(bundle, review))
+    occlusion = word_occlusion if by == "word" else session_models.remembered(
         "occlusion by sentence", bundle, review, lambda: analysis.occlude(bundle, review, by="sentence"))
     strongest = int(np.argmax(np.abs(occlusion.change)))
     part = md(occlusion.part_text(strongest))
@@ -69,23 +70,23 @@ with why:
 
 with what_if:
     kinds = ["zero a unit", "clamp the forget gate", "shut the input gate at a word"]
-    kind = st.radio("Change", kinds, horizontal=True, **ui.persistent("lab_whatif_kind", kinds[0]))
+    kind = st.radio("Change", kinds, horizontal=True, **widgets.persistent("lab_whatif_kind", kinds[0]))
     first, second = st.columns(2)
     if kind == kinds[0]:
-        unit = int(first.number_input("Unit", 0, weights.units - 1, **ui.persistent(f"lab_whatif_unit_{units_id}", 0)))
+        unit = int(first.number_input("Unit", 0, weights.units - 1, **widgets.persistent(f"lab_whatif_unit_{units_id}", 0)))
         changes, described = dict(zero_units=[unit]), f"Unit {unit} zeroed (h and c = 0 at every word)"
     elif kind == kinds[1]:
-        value = float(first.radio("Clamp f_t to", [1.0, 0.0], horizontal=True, **ui.persistent("lab_whatif_value", 1.0)))
+        value = float(first.radio("Clamp f_t to", [1.0, 0.0], horizontal=True, **widgets.persistent("lab_whatif_value", 1.0)))
         which = second.radio("Of", ["every unit", "one unit"], horizontal=True,
-                             **ui.persistent("lab_whatif_which", "every unit"))
+                             **widgets.persistent("lab_whatif_which", "every unit"))
         unit = int(second.number_input("Unit", 0, weights.units - 1, disabled=which == "every unit",
-                                       **ui.persistent(f"lab_whatif_clamp_unit_{units_id}", 0)))
+                                       **widgets.persistent(f"lab_whatif_clamp_unit_{units_id}", 0)))
         units = None if which == "every unit" else [unit]
         changes = dict(forget_value=value, forget_units=units)
         described = f"Forget gate of {'every unit' if units is None else f'unit {unit}'} clamped to {value:g}"
     else:
         word = word_names.index(first.selectbox("Word", word_names,
-                                                **ui.persistent(f"lab_whatif_word_{review_id}", word_names[-1])))
+                                                **widgets.persistent(f"lab_whatif_word_{review_id}", word_names[-1])))
         changes, described = dict(shut_input_words=[word]), f"Input gate shut at '{md(tokens[word])}'"
     result = analysis.what_if(bundle, review, **changes)
     gap = result.changed.running_prediction - result.original.running_prediction
@@ -103,14 +104,14 @@ with search:
     span = (spans.select_slider("Span of words (drag both ends)", word_names, key=f"lab_span_{review_id}",
                                 value=(default_word, default_word)) if len(tokens) > 1 else word_names * 2)
     start, end = word_names.index(span[0]), word_names.index(span[1]) + 1
-    count = counts.slider("Units to follow", 1, 5, **ui.persistent("lab_unit_count", 3))
+    count = counts.slider("Units to follow", 1, 5, **widgets.persistent("lab_unit_count", 3))
     hidden = replay.trace.hidden[replay.padding:]  # (words, units)
     scores = unit_search.unit_scores(hidden, start, end)
     chosen = unit_search.top_units(hidden, start, end, count)
     if not chosen:
         st.info("No unit's hidden state is higher on this span than on the rest of the review: try another span.")
     else:
-        index = ui.state_index(model_name)
+        index = session_models.state_index(model_name)
         started = time.perf_counter()
         matches = unit_search.find_matches(index, chosen, end - start)
         seconds = time.perf_counter() - started
@@ -127,8 +128,8 @@ with search:
 
 with maths:
     first, second = st.columns(2)
-    step = word_names.index(first.selectbox("Word t", word_names, **ui.persistent(f"lab_eq_word_{review_id}", word_names[0])))
-    unit = int(second.number_input("Unit j", 0, weights.units - 1, **ui.persistent(f"lab_eq_unit_{units_id}", 0)))
+    step = word_names.index(first.selectbox("Word t", word_names, **widgets.persistent(f"lab_eq_word_{review_id}", word_names[0])))
+    unit = int(second.number_input("Unit j", 0, weights.units - 1, **widgets.persistent(f"lab_eq_unit_{units_id}", 0)))
     eq = analysis.equations(bundle, review, step, unit)
     i, f, g, o = eq.gate
     st.caption(f"Word {step} '{md(eq.word)}', unit {unit}. Keras stores W, U and b in the gate order i, f, g, o; "

@@ -2,27 +2,28 @@
 
 import streamlit as st
 
-from rnn_demo import probes, ui
 from rnn_demo.figures.lab import markdown_text as md
+from rnn_demo.model import probes
+from rnn_demo.web import session_models, streamlit_hooks, widgets
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
-SHORT_NAMES = {ui.PRETRAINED: "fast model", ui.PRETRAINED_COURSE: "course model"}  # a run is named by its number
+SHORT_NAMES = {session_models.PRETRAINED: "fast model", session_models.PRETRAINED_COURSE: "course model"}  # a run is named by its number
 
 st.title("Probes: what can each model do?")
 st.caption("Each probe is a review with the answer a good sentiment model gives. Expected 'unsure' means "
            f"P(positive) between {probes.UNSURE_BAND[0]} and {probes.UNSURE_BAND[1]}. A failure is shown as a "
            "failure: open its review in the Analysis lab (below the table) to see which words decided it.")
-names = ui.model_names()
-chosen = st.multiselect("Models", names, **ui.persistent("lab_probe_models", names, options=names))
+names = session_models.model_names()
+chosen = st.multiselect("Models", names, **widgets.persistent("lab_probe_models", names, options=names))
 if not chosen:
-    ui.show_error_and_stop("Choose at least one model to run the probes on.")
+    widgets.show_error_and_stop("Choose at least one model to run the probes on.")
 
 all_probes = [*probes.FIXED_PROBES, *st.session_state.get("lab_user_probes", [])]
 results = {}
 for name in chosen:
     try:
-        results[SHORT_NAMES.get(name, name.split(":")[0])] = probes.run_probes(ui.bundle_named(name), all_probes)
+        results[SHORT_NAMES.get(name, name.split(":")[0])] = probes.run_probes(session_models.bundle_named(name), all_probes)
     except ValueError as error:
         st.error(f"{name}: {error}")
 if results:
@@ -51,7 +52,7 @@ with st.expander("Add your own probe (kept for this session)", expanded=False):
 
 with st.expander("The probes' reviews, and why a model decided", expanded=False):
     probe_names = [probe.name for probe in all_probes]
-    picked = st.selectbox("Probe", probe_names, **ui.persistent("lab_probe_pick", probe_names[0], options=probe_names))
+    picked = st.selectbox("Probe", probe_names, **widgets.persistent("lab_probe_pick", probe_names[0], options=probe_names))
     probe = next(probe for probe in all_probes if probe.name == picked)
     st.text(probe.text)
     if st.button("Analyse this review in the Analysis lab", key="lab_probe_open"):

@@ -3,13 +3,18 @@ long-range task, the gradient through time measured, and the same comparison on 
 
 import streamlit as st
 
-from rnn_demo import gradients, ui
-from rnn_demo.figures.memory import accuracy_by_length_figure, accuracy_curves, gradient_norms_figure
-from rnn_demo.jobs import JobStatus
-from rnn_demo.review_length import describe_by_length
-from rnn_demo.tasks import long_range
+from rnn_demo.figures.memory import (
+    accuracy_by_length_figure,
+    accuracy_curves,
+    gradient_norms_figure,
+)
+from rnn_demo.lessons.tasks import long_range
+from rnn_demo.model import gradients
+from rnn_demo.model.review_length import describe_by_length
+from rnn_demo.serving.jobs import JobStatus
+from rnn_demo.web import shared, streamlit_hooks, training_panel, widgets
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
 SHORT = ("It is a warm, sunny day without a single cloud in the sky, so it is definitely", "not snowing")
 LONG = ("I really liked the movie but I was disappointed in the service and cleanliness of the cinema. The cinema "
@@ -39,7 +44,7 @@ slider_column, button_column = st.columns([4, 1], vertical_alignment="bottom")
 length = slider_column.slider("Sequence length L", *long_range.LENGTH_RANGE, 50, step=5, key="memory_length")
 if button_column.button("Train all three", key="memory_train", type="primary"):
     for cell in long_range.CELLS:
-        ui.start_job(f"memory_{cell}", lambda on_event, should_stop, cell=cell: long_range.train(
+        training_panel.start_job(f"memory_{cell}", lambda on_event, should_stop, cell=cell: long_range.train(
             cell, length, BUDGET, on_event=on_event, should_stop=should_stop),
             name=f"{long_range.CELL_NAMES[cell]} (L = {length})")
 
@@ -59,7 +64,7 @@ jobs = {}
 for column, cell in zip(st.columns(3), long_range.CELLS):
     with column:
         st.markdown(f"**{long_range.CELL_NAMES[cell]}**")
-        jobs[cell] = ui.job_panel(f"memory_{cell}", "Press **Train all three**.", draw=outcome)
+        jobs[cell] = training_panel.job_panel(f"memory_{cell}", "Press **Train all three**.", draw=outcome)
 
 finished = {cell: job for cell, job in jobs.items()
             if job is not None and job.status in (JobStatus.DONE, JobStatus.STOPPED)}
@@ -88,14 +93,14 @@ else:
             "the end can still change the weights through the input t steps back (64 new sequences).")
 
 st.subheader("The same on IMDb: SimpleRNN vs LSTM by review length")
-shipped = ui.pretrained_bundle("fast").config
+shipped = shared.pretrained_bundle("fast").config
 st.caption(f"Both models were trained by the command line with the same settings (embedding "
            f"{shipped.model.embedding_dim}, {shipped.model.units} units, MaxLen {shipped.text.maxlen}, "
            f"{shipped.train.epochs} epochs) and ship with the app; only the recurrent cell differs.")
 if st.toggle("Score both on the 2,500 test reviews", key="memory_imdb"):
     try:
-        rows = ui.imdb_accuracy_by_length()
+        rows = shared.imdb_accuracy_by_length()
     except ValueError as error:
-        ui.show_error_and_stop(f"The shipped models cannot be scored: {error}")
+        widgets.show_error_and_stop(f"The shipped models cannot be scored: {error}")
     st.plotly_chart(accuracy_by_length_figure(rows), key="memory_imdb_chart")
     st.markdown(describe_by_length(rows))

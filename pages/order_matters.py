@@ -4,11 +4,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from rnn_demo import fluent, fluent_models, ui
 from rnn_demo.figures.fluent import bag_of_words_figure, top_words_figure
-from rnn_demo.jobs import JobStatus
+from rnn_demo.lessons import fluent, fluent_models
+from rnn_demo.serving.jobs import JobStatus
+from rnn_demo.web import session_models, streamlit_hooks, training_panel, widgets
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
 MODELS = {"order_bow": "bag of words", "order_lstm": "LSTM"}  # session-job key -> model kind
 TEXT_KEY = "order_sentence"
@@ -26,7 +27,7 @@ vocabulary = fluent.make_corpus().vocabulary
 try:
     read_a, read_b = fluent.read_sentence(first, vocabulary), fluent.read_sentence(second, vocabulary)
 except ValueError as error:
-    ui.show_error_and_stop(str(error))
+    widgets.show_error_and_stop(str(error))
 bags = [fluent.bag_of_words(read.ids, vocabulary.size) for read in (read_a, read_b)]
 shown = sorted(set(np.flatnonzero(bags[0] + bags[1])), key=lambda i: vocabulary.token_of(int(i)))
 st.plotly_chart(bag_of_words_figure([vocabulary.token_of(int(i)) for i in shown], [bag[shown] for bag in bags],
@@ -49,17 +50,17 @@ with st.expander("The corpus"):
                  key="order_places")
 if st.button("Train both models", key="order_train", type="primary"):
     for key, kind in MODELS.items():
-        ui.start_job(key, lambda on_event, should_stop, kind=kind: fluent_models.train(kind, on_event, should_stop),
+        training_panel.start_job(key, lambda on_event, should_stop, kind=kind: fluent_models.train(kind, on_event, should_stop),
                      name=f"{kind} next-word model")
 for column, (key, kind) in zip(st.columns(2), MODELS.items()):
-    if (job := ui.session_job(key)) is None or not job.finished:  # a finished job's panel would be empty
+    if (job := session_models.session_job(key)) is None or not job.finished:  # a finished job's panel would be empty
         with column:
             st.markdown(f"**{kind}**")
-            ui.job_panel(key, "Press **Train both models** (a few seconds each).")
+            training_panel.job_panel(key, "Press **Train both models** (a few seconds each).")
 
 
 def trained(key):
-    job = ui.session_job(key)
+    job = session_models.session_job(key)
     if job is not None and job.status is JobStatus.FAILED:
         st.error(job.error)
     elif job is not None and job.status is JobStatus.CANCELLED:
@@ -90,7 +91,7 @@ text = st.session_state[TEXT_KEY]
 try:
     read = fluent.read_sentence(text, vocabulary)
 except ValueError as error:
-    ui.show_error_and_stop(str(error))
+    widgets.show_error_and_stop(str(error))
 rankings = {kind: fluent.top_words(model.probabilities(text), model.corpus.vocabulary)
             for kind, model in models.items()}
 names = [f"{kind} (trained {models[kind].train_seconds:.1f} s{', stopped early' if models[kind].stopped else ''})"

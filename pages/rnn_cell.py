@@ -4,14 +4,19 @@ notation X_t, S_t, Y_t, W_x, W_s, W_y, b."""
 import numpy as np
 import streamlit as st
 
-from rnn_demo import simple_rnn_lesson as lesson_task
-from rnn_demo import ui
-from rnn_demo.figures.rnn_cell import input_weights_figure, recurrent_weights_figure, step_figure, step_latex
+from rnn_demo.core.setups import Step
+from rnn_demo.figures.rnn_cell import (
+    input_weights_figure,
+    recurrent_weights_figure,
+    step_figure,
+    step_latex,
+)
 from rnn_demo.figures.setups import unrolled_diagram
-from rnn_demo.jobs import JobStatus
-from rnn_demo.tasks.common import Step
+from rnn_demo.lessons import simple_rnn as lesson_task
+from rnn_demo.serving.jobs import JobStatus
+from rnn_demo.web import streamlit_hooks, training_panel, widgets
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
 JOB = "rnn_cell_lesson"
 
@@ -24,14 +29,14 @@ st.markdown(f"**The task:** {lesson_task.TASK} The network has {lesson_task.Less
             f"is {lesson_task.LessonSettings().units} numbers; each word is a one-hot X_t over "
             f"{len(lesson_task.WORDS)} words: {', '.join(lesson_task.WORDS)}.")
 if st.button("Train the small RNN", key="rnn_cell_train", type="primary"):
-    ui.start_job(JOB, lambda on_event, should_stop: lesson_task.train(on_event, should_stop), name="small SimpleRNN")
-job = ui.job_panel(JOB, "Press **Train the small RNN** (a few seconds); then type a sentence and step through it.")
+    training_panel.start_job(JOB, lambda on_event, should_stop: lesson_task.train(on_event, should_stop), name="small SimpleRNN")
+job = training_panel.job_panel(JOB, "Press **Train the small RNN** (a few seconds); then type a sentence and step through it.")
 if job is None or not job.finished:
     st.stop()
 if job.status is JobStatus.FAILED:
-    ui.show_error_and_stop(job.error)
+    widgets.show_error_and_stop(job.error)
 if job.result is None:
-    ui.show_error_and_stop("Training was cancelled before it started. Press the button again.")
+    widgets.show_error_and_stop("Training was cancelled before it started. Press the button again.")
 lesson = job.result
 st.success(f"Trained in {lesson.train_seconds:.1f} s{' (stopped early)' if lesson.stopped else ''}: right on "
            f"{lesson.accuracy:.0%} of the {lesson.distinct_sentences} different sentences the task can make.")
@@ -42,7 +47,7 @@ text = text_column.text_input("A short sentence from those words", "the movie wa
 try:
     tokens = lesson_task.read_sentence(text)
 except ValueError as error:
-    ui.show_error_and_stop(str(error))
+    widgets.show_error_and_stop(str(error))
 unrolled = lesson_task.unroll(lesson, tokens)
 T = len(tokens)
 t = step_column.slider("Step t", 1, T, T, key="rnn_cell_t") if T > 1 else 1

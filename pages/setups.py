@@ -3,14 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from rnn_demo import ui
+from rnn_demo.core.setups import unrolled_steps
+from rnn_demo.core.text import unreadable_note
 from rnn_demo.figures.setups import forecast_figure, unrolled_diagram, wave_figure
-from rnn_demo.jobs import JobStatus
-from rnn_demo.tasks import one_to_many, one_to_one, tagging, timeseries, translation
-from rnn_demo.tasks.common import unrolled_steps
-from rnn_demo.text import unreadable_note
+from rnn_demo.lessons.tasks import (
+    one_to_many,
+    one_to_one,
+    tagging,
+    timeseries,
+    translation,
+)
+from rnn_demo.serving.jobs import JobStatus
+from rnn_demo.web import streamlit_hooks, training_panel, widgets
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 
 TEACHING = {
     "One-to-one": "One input goes in, one output comes out, and nothing is remembered: a plain feed-forward net "
@@ -45,9 +51,9 @@ def trained_model(name: str, task):
     partial one if it was stopped), or None."""
     key = f"setups_{name}"
     if st.button("Train", key=f"setups_train_{name}", type="primary"):
-        ui.start_job(key, lambda on_event, should_stop: task.train(on_event=on_event, should_stop=should_stop),
+        training_panel.start_job(key, lambda on_event, should_stop: task.train(on_event=on_event, should_stop=should_stop),
                      name=f"{choice} model")
-    job = ui.job_panel(key, "Press **Train** to train this model (a few seconds), then change the input and watch.")
+    job = training_panel.job_panel(key, "Press **Train** to train this model (a few seconds), then change the input and watch.")
     if job is None or not job.finished:
         return None
     if job.status is JobStatus.FAILED:
@@ -71,7 +77,7 @@ def typed_answer(name: str, task, parse, label: str, default: str, key: str):
     try:
         return parse(text), task.answer(model, text) if model else None
     except ValueError as error:
-        ui.show_error_and_stop(str(error))
+        widgets.show_error_and_stop(str(error))
 
 
 def show_diagram(setup: str, inputs: list[str], outputs: list[str], recurrent: bool = True) -> None:

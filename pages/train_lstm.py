@@ -2,13 +2,25 @@
 
 import streamlit as st
 
-from rnn_demo import runs, ui
-from rnn_demo.config import TrainConfig, preset
-from rnn_demo.figures.training import PLOT_CONFIG, confusion_figure, runs_figure, training_curves
-from rnn_demo.jobs import JobStatus
-from rnn_demo.models import keras_code, summary_rows
+from rnn_demo.core.config import TrainConfig, preset
+from rnn_demo.figures.training import (
+    PLOT_CONFIG,
+    confusion_figure,
+    runs_figure,
+    training_curves,
+)
+from rnn_demo.model.models import keras_code, summary_rows
+from rnn_demo.serving import runs
+from rnn_demo.serving.jobs import JobStatus
+from rnn_demo.web import (
+    own_texts,
+    session_models,
+    streamlit_hooks,
+    training_panel,
+    widgets,
+)
 
-ui.use_app_navigation()
+streamlit_hooks.use_app_navigation()
 SETTINGS = ("vocab_size", "maxlen", "embedding_dim", "units", "subset", "epochs", "batch_size", "learning_rate",
             "embedding_start", "weight_average_momentum")
 STARTS = {"word_counts": "from word counts: number 0 of each word vector = how much more often the word is in "
@@ -25,7 +37,7 @@ def start_from_form() -> None:
     values = {setting: st.session_state[f"{setting}_{name}"] for setting in SETTINGS}
     values["subset"] = None if values["subset"] >= 50_000 else int(values["subset"])
     try:
-        ui.start_training(preset(name).with_changes(**values), st.session_state["train_source"],
+        training_panel.start_training(preset(name).with_changes(**values), st.session_state["train_source"],
                           own_data=st.session_state.get("train_own_texts"))
     except ValueError as error:
         st.session_state["train_refused"] = f"Training cannot start: {error}"
@@ -34,7 +46,7 @@ def start_from_form() -> None:
 st.title("Train an LSTM on IMDb reviews")
 if message := st.session_state.pop("train_refused", None):
     st.error(message)
-if ui.current_job() is None:
+if session_models.current_job() is None:
     st.caption("Embedding → LSTM → Dense(1, sigmoid), trained on the 25,000 labelled IMDb reviews shipped with the "
                "app. Your models are yours alone: other students keep theirs, and the pretrained ones never change.")
 
@@ -42,7 +54,7 @@ if ui.current_job() is None:
 def curves(job) -> None:
     if job.events:
         st.plotly_chart(training_curves(job.events), key="train_curves", config=PLOT_CONFIG)
-        train = next((run.config.train for run in ui.my_runs() if run.job is job), None)
+        train = next((run.config.train for run in session_models.my_runs() if run.job is job), None)
         if train is not None and train.weight_average_momentum > 0:
             st.caption("Solid lines: each batch's own loss and accuracy, with the weights as Adam moves them. Dashed: "
                        f"the model you would get after that epoch ({runs.weights_handed_over(train)}) on the "
@@ -56,7 +68,7 @@ def settings_form() -> None:
                               "course": "course: the course's model (128 units), slower"}.get)
     name = st.session_state["train_preset"]
     base = preset(name)
-    st.session_state["train_own_texts"] = ui.own_data_section()  # None: train on IMDb
+    st.session_state["train_own_texts"] = own_texts.own_data_section()  # None: train on IMDb
     with st.form("train_form"):
         left, middle, right = st.columns(3)
         left.number_input("Vocabulary size (words)", 1_000, 20_000, base.text.vocab_size, 1_000,
@@ -142,7 +154,7 @@ def results(job) -> None:
                "compiles with Keras' default Adam (learning rate 0.001)." + start)
     st.code(keras_code(bundle.config), language="python")
     if start_words := metrics.get("word_counts_start"):
-        shown = lambda pairs: ", ".join(f"{ui.plain(word)} {value:+.2f}" for word, value in pairs)  # noqa: E731
+        shown = lambda pairs: ", ".join(f"{widgets.plain(word)} {value:+.2f}" for word, value in pairs)  # noqa: E731
         st.caption(f"Where number 0 of the word vectors started, among the 1,000 most common words of these training "
                    f"reviews: most positive {shown(start_words['positive'])}; most negative "
                    f"{shown(start_words['negative'])}.")
@@ -150,13 +162,13 @@ def results(job) -> None:
 
 def compare_runs() -> None:
     """The session's kept runs: a table of settings and results, and their validation curves together."""
-    kept = [run for run in ui.my_runs() if run.bundle is not None]
+    kept = [run for run in session_models.my_runs() if run.bundle is not None]
     if kept:
         st.subheader("Your runs")
-        history = ui.run_history()
+        history = session_models.run_history()
         st.caption(f"This session keeps your last {history.max_runs} runs ({runs.megabytes(history.bytes)} of "
                    f"{runs.megabytes(history.budget)} per student; oldest out first). Choose one on **Inspect**.")
-        st.dataframe([run.row() for run in ui.my_runs()], hide_index=True, key="train_runs", column_config={
+        st.dataframe([run.row() for run in session_models.my_runs()], hide_index=True, key="train_runs", column_config={
             "test accuracy": st.column_config.NumberColumn(format="percent"),
             "vocabulary": st.column_config.NumberColumn(format="localized"),
             "training reviews": st.column_config.NumberColumn(format="localized")})
@@ -166,11 +178,11 @@ def compare_runs() -> None:
 
 
 # Once a run exists, its live curves come first (visible without scrolling at 1280x720) and the settings fold away.
-if ui.current_job() is None:
+if session_models.current_job() is None:
     settings_form()
     st.info("Choose settings and press **Start training**. The `fast` preset trains in about 10 s on a free 2-core machine (longer while others train).")
 else:
-    job = ui.job_panel(ui.TRAINING_JOB, "", draw=curves)
+    job = training_panel.job_panel(session_models.TRAINING_JOB, "", draw=curves)
     if job.finished:
         results(job)
     compare_runs()

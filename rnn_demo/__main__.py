@@ -16,8 +16,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def _progress_printer():
-    """A one-line terminal progress bar fed by rnn_demo.jobs.Progress events."""
-    from rnn_demo.jobs import ProgressKind
+    """A one-line terminal progress bar fed by rnn_demo.core.events.Progress events."""
+    from rnn_demo.core.events import ProgressKind
 
     def show(event) -> None:
         if event.kind not in (ProgressKind.STEP, ProgressKind.EPOCH):
@@ -50,7 +50,8 @@ def _check_output_folder(out: str) -> Path:
 
 
 def command_train(args) -> int:
-    from rnn_demo import config, data, training
+    from rnn_demo.core import config, data
+    from rnn_demo.model import training
 
     run = config.preset(args.preset).with_changes(
         epochs=args.epochs, units=args.units, embedding_dim=args.embedding_dim, maxlen=args.maxlen,
@@ -58,8 +59,8 @@ def command_train(args) -> int:
         subset=args.subset, cell=args.cell, embedding_start=args.embedding_start,
         weight_average_momentum=args.weight_average_momentum)
     _check_output_folder(args.out)
-    if args.data is not None:  # a labelled CSV/TSV/txt of one's own, parsed as in the app (rnn_demo.own_data)
-        from rnn_demo import own_data
+    if args.data is not None:  # a labelled CSV/TSV/txt of one's own, parsed as in the app (rnn_demo.core.own_data)
+        from rnn_demo.core import own_data
 
         path = Path(args.data)
         if not path.is_file():
@@ -84,7 +85,7 @@ def command_train(args) -> int:
 
 def _read_reviews(args) -> list[str]:
     """The reviews of --text, or the non-empty lines of --file; a bad line is named by its number."""
-    from rnn_demo.text import MAX_REVIEW_CHARS
+    from rnn_demo.core.text import MAX_REVIEW_CHARS
 
     if args.file is None:
         return list(args.text)
@@ -111,7 +112,7 @@ def _read_reviews(args) -> list[str]:
 
 
 def command_inspect(args) -> int:
-    from rnn_demo import export, inspect, models
+    from rnn_demo.model import export, inspect, models
 
     bundle = export.load_model(args.model or models.PRETRAINED_MODELS / "fast")
     for review in _read_reviews(args):
@@ -127,7 +128,8 @@ def command_inspect(args) -> int:
 
 
 def command_summary(args) -> int:
-    from rnn_demo import config, models
+    from rnn_demo.core import config
+    from rnn_demo.model import models
 
     print(models.summary_text(models.build_classifier(config.preset(args.preset))))
     return 0
@@ -135,11 +137,11 @@ def command_summary(args) -> int:
 
 def command_bench(args) -> int:
     if args.class_size is not None:
-        from rnn_demo import class_bench
+        from rnn_demo.tools import class_bench
 
         class_bench.run_class(args.class_size, slots=args.slots, epochs=args.epochs)
         return 0
-    from rnn_demo import bench
+    from rnn_demo.tools import bench
 
     bench.run(budget_seconds=args.budget, presets=args.presets, repeats=args.repeats, subset=args.subset,
               json_path=args.json, epochs=args.epochs)
@@ -147,7 +149,7 @@ def command_bench(args) -> int:
 
 
 def command_loadtest(args) -> int:
-    from rnn_demo import loadtest
+    from rnn_demo.tools import loadtest
 
     if args.reruns:
         loadtest.rerun_cost(args.reruns, args.pid_file)
@@ -223,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "uses_tensorflow", True):
-        from rnn_demo import runtime
+        from rnn_demo.model import runtime
 
         runtime.configure_threads()
     try:

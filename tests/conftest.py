@@ -20,7 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # its own tests (test_worker_pool.py), which opt in.
 os.environ.setdefault("RNN_DEMO_TRAINING_PROCESSES", "0")
 
-from rnn_demo import runtime  # noqa: E402
+from rnn_demo.model import runtime  # noqa: E402
 
 runtime.configure_threads()  # the app's thread pools, so tests train as the app does
 

@@ -1,4 +1,4 @@
-"""rnn_demo.activations against keras.activations, finite differences and tf.GradientTape; the vanishing regions;
+"""rnn_demo.core.activations against keras.activations, finite differences and tf.GradientTape; the vanishing regions;
 the LSTM's and the app's use of each activation, checked on the real layers; the softmax vector's parsing; the
 gradient chain of a simple RNN against TensorFlow."""
 
@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from rnn_demo import activations, config, models
-from rnn_demo.activations import ACTIVATIONS, APP_USES, VANISHING_SLOPE
-from rnn_demo.lstm_math import lstm_trace
-from rnn_demo.tasks import one_to_one, tagging, translation
+from rnn_demo.core import activations, config
+from rnn_demo.core.activations import ACTIVATIONS, APP_USES, VANISHING_SLOPE
+from rnn_demo.core.lstm_math import lstm_trace
+from rnn_demo.lessons.tasks import one_to_one, tagging, translation
+from rnn_demo.model import models
 
 GRID = np.linspace(-12.0, 12.0, 97)  # includes 0 and large |x|, where a sloppy sigmoid overflows
 KERAS = {"sigmoid": keras.activations.sigmoid, "tanh": keras.activations.tanh, "ReLU": keras.activations.relu}
@@ -102,7 +103,7 @@ def test_slope_sentence_states_the_computed_numbers():
 
 
 def test_lstm_uses_sigmoid_for_gates_and_tanh_for_candidate_and_output():
-    """One LSTM step from zero states, replayed with these functions, equals rnn_demo.lstm_math and Keras."""
+    """One LSTM step from zero states, replayed with these functions, equals rnn_demo.core.lstm_math and Keras."""
     units, rng = 3, np.random.default_rng(0)
     layer = keras.layers.LSTM(units, return_sequences=True)
     layer.build((1, 1, 2))

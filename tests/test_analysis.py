@@ -6,8 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_demo import analysis, data, inspect, lstm_math, models, probes, text, unit_search
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.core import data, lstm_math, text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model import analysis, inspect, models, probes, unit_search
 
 MODELS = Path(__file__).resolve().parents[1] / "assets" / "models"
 CONFIG = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12), model=ModelConfig(embedding_dim=5, units=6),

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from rnn_demo import bench, bench_report
-from rnn_demo.bench_report import RunRecord
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
-from rnn_demo.models import build_classifier, compile_classifier
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model.models import build_classifier, compile_classifier
+from rnn_demo.tools import bench, bench_report
+from rnn_demo.tools.bench_report import RunRecord
 
 
 def _tiny_task(count: int, seed: int):
@@ -62,8 +62,8 @@ def test_inspect_latency_runs_on_the_pretrained_bundle():
 
 
 def test_the_class_bench_queues_every_training_through_the_job_path(monkeypatch, capsys):
-    from rnn_demo import class_bench
-    from rnn_demo.config import PRESETS, RunConfig
+    from rnn_demo.core.config import PRESETS, RunConfig
+    from rnn_demo.tools import class_bench
 
     tiny = PRESETS["fast"].with_changes(subset=200, vocab_size=300, maxlen=20, embedding_dim=4, units=4, epochs=1,
                                         batch_size=32)

@@ -7,10 +7,10 @@ import re
 import time
 
 import pytest
+from conftest import wait_for_script
 from playwright.sync_api import expect
 
-from conftest import wait_for_script
-from rnn_demo.config import preset
+from rnn_demo.core.config import preset
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def open_page(page, url: str) -> None:
     """Load `url` in a new browser session and wait for its script to finish.
 
     The page scripts live in a folder named pages/, so Streamlit runs the first session of a fresh server in its
-    old multipage mode; `ui.use_app_navigation` sends it through app.py instead. Either way: no "Page not found"."""
+    old multipage mode; `streamlit_hooks.use_app_navigation` sends it through app.py instead. Either way: no "Page not found"."""
     page.goto(url)
     wait_for_script(page)
     assert not page.get_by_role("dialog").filter(has_text="Page not found").count()

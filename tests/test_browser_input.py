@@ -1,5 +1,5 @@
 """Real-browser check of text a student cannot type on purpose: half of an emoji (a lone UTF-16 surrogate, e.g. from
-a broken copy-paste). Before `ui.keep_typed_text_well_formed`, Streamlit's frontend sent it as invalid UTF-8, the
+a broken copy-paste). Before `widgets.keep_typed_text_well_formed`, Streamlit's frontend sent it as invalid UTF-8, the
 server closed the connection (code 1002) without a word, and the old prediction stayed on screen."""
 
 from __future__ import annotations
@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import wait_for_script
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

@@ -4,9 +4,8 @@ and its colour bar above the fold at 1280x720, with no chart text under 20 px.""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import wait_for_script
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 

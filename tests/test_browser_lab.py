@@ -4,7 +4,6 @@ meaning and the computed caption are visible without scrolling, and typed markup
 from __future__ import annotations
 
 import pytest
-
 from conftest import wait_for_script
 
 pytestmark = pytest.mark.browser

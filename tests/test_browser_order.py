@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from conftest import wait_for_script
 
 pytestmark = pytest.mark.browser

@@ -4,13 +4,19 @@ text from its test split on the Inspect page, in the same session."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import wait_for_script
 from own_data_samples import to_csv, two_language_rows
-from rnn_demo import own_data, text
+from playwright.sync_api import expect
+from test_browser_core import (
+    CHART,
+    commit_review,
+    open_page,
+    screenshot,
+    wait_for_charts,
+)
+
+from rnn_demo.core import own_data, text
 from rnn_demo.figures.common import shorten
-from test_browser_core import CHART, commit_review, open_page, screenshot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_demo import models, text
 from rnn_demo.__main__ import main
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.core import text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model import models
 
 REPO = Path(__file__).resolve().parents[1]
 UNITS = 5
@@ -159,7 +160,7 @@ def _one_error_line(capsys) -> str:
 
 def test_train_into_an_existing_file_is_refused_before_training(tmp_path, capsys, monkeypatch):
     """Before: the whole training ran, then saving raised a traceback."""
-    from rnn_demo import training
+    from rnn_demo.model import training
 
     monkeypatch.setattr(training, "train", lambda *a, **k: pytest.fail("training started"))
     existing = tmp_path / "notes.txt"
@@ -196,7 +197,7 @@ def test_review_file_with_a_byte_order_mark_reads_its_first_word(bundle_folder, 
 
 
 def test_bench_with_bad_settings_is_refused_before_the_reference_run(capsys, monkeypatch, tmp_path):
-    from rnn_demo import bench
+    from rnn_demo.tools import bench
 
     monkeypatch.setattr(bench, "bench_run", lambda *a, **k: pytest.fail("the reference run started"))
     monkeypatch.setattr(bench.data, "load_bundled", lambda *a, **k: pytest.fail("the reviews were loaded"))

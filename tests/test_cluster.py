@@ -1,4 +1,4 @@
-"""rnn_demo.cluster: with a Dask scheduler configured, an IMDb training runs on a worker process through the same job
+"""rnn_demo.serving.cluster: with a Dask scheduler configured, an IMDb training runs on a worker process through the same job
 path: progress comes back live, Stop reaches the worker, and the result is rebuilt from weights, config and
 vocabulary into a bundle that matches a local training with the same seed."""
 
@@ -10,9 +10,12 @@ import time
 import numpy as np
 import pytest
 
-from rnn_demo import cluster, data, training
-from rnn_demo.config import preset
-from rnn_demo.jobs import Job, JobStatus, ProgressKind, TrainingSlots
+from rnn_demo.core import data
+from rnn_demo.core.config import preset
+from rnn_demo.core.events import ProgressKind
+from rnn_demo.model import training
+from rnn_demo.serving import cluster
+from rnn_demo.serving.jobs import Job, JobStatus, TrainingSlots
 
 distributed = pytest.importorskip("distributed")
 

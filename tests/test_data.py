@@ -1,4 +1,4 @@
-"""rnn_demo.data: the bundled reviews, Keras' download (never reached in tests), aclImdb folders and the splits."""
+"""rnn_demo.core.data: the bundled reviews, Keras' download (never reached in tests), aclImdb folders and the splits."""
 
 import re
 import urllib.error
@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_demo import data
+from rnn_demo.core import data
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""rnn_demo.export: the trained model as a zip that `python -m rnn_demo inspect --model x.zip` reads back, and the
+"""rnn_demo.model.export: the trained model as a zip that `python -m rnn_demo inspect --model x.zip` reads back, and the
 checks that keep a hostile zip from writing anywhere or loading anything but weights."""
 
 from __future__ import annotations
@@ -10,10 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_demo import data, export, inspect, models, runs, training
-from rnn_demo.jobs import Job, JobStatus, TrainingSlots
 from rnn_demo.__main__ import main
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.core import data
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model import export, inspect, models, training
+from rnn_demo.serving import runs
+from rnn_demo.serving.jobs import Job, JobStatus, TrainingSlots
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = RunConfig(name="export", text=TextConfig(vocab_size=12, maxlen=12), model=ModelConfig(embedding_dim=4, units=3),

@@ -1,4 +1,4 @@
-"""rnn_demo.export: one review's activations as CSV and JSON, one row per word and unit, equal to the trace."""
+"""rnn_demo.model.export: one review's activations as CSV and JSON, one row per word and unit, equal to the trace."""
 
 import csv
 import io
@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from rnn_demo import export, inspect, models, text
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.core import inspection, text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model import export, inspect, models
 
 CONFIG = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12), model=ModelConfig(embedding_dim=4, units=3),
                    train=TrainConfig(seed=1))
@@ -16,7 +17,7 @@ REVIEW = 'A "good", film, with =sum(1) zzz'  # quotes, commas, a formula-like st
 
 
 @pytest.fixture(scope="module")
-def result() -> inspect.Inspection:
+def result() -> inspection.Inspection:
     vocab = text.Vocabulary.build([text.tokenize("a good film with a cast")], 7)
     model = models.build_classifier(CONFIG)
     rng = np.random.default_rng(0)
@@ -24,7 +25,7 @@ def result() -> inspect.Inspection:
     return inspect.inspect(models.Bundle(CONFIG, vocab, model), REVIEW)
 
 
-def _check_rows(rows: list[dict], result: inspect.Inspection) -> None:
+def _check_rows(rows: list[dict], result: inspection.Inspection) -> None:
     words, units = len(result.tokens), CONFIG.model.units
     assert len(rows) == words * units
     assert [(int(row["position"]), int(row["unit"])) for row in rows] == [

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnn_demo import inspect, models
+from rnn_demo.core import inspection
 from rnn_demo.figures import inspection as figures
 from rnn_demo.figures.common import MAX_LABEL_CHARS, shorten, word_labels
+from rnn_demo.model import inspect, models
 
 MODELS = Path(__file__).resolve().parents[1] / "assets" / "models"
 
@@ -23,10 +24,10 @@ def all_figures(bundle: models.Bundle, review: str) -> dict:
     """Every figure the Inspect page draws for `review`, with all units shown."""
     result = inspect.inspect(bundle, review)
     pair = inspect.inspect(bundle, review + " Not really.")
-    order = inspect.order_units(result, "hidden", "correlation")
-    comparison = inspect.compare(result, pair)
+    order = inspection.order_units(result, "hidden", "correlation")
+    comparison = inspection.compare(result, pair)
     return {
-        "heatmaps": figures.inspection_figure(result, list(inspect.LSTM_STATES), order),
+        "heatmaps": figures.inspection_figure(result, list(inspection.LSTM_STATES), order),
         "coloured_words": figures.coloured_words_figure(result, "hidden", int(order[0])),
         "unit_trace": figures.unit_trace_figure(result, "hidden", int(order[0])),
         "saturation": figures.saturation_figure(result),
@@ -74,12 +75,12 @@ def test_the_minimal_pair_figure_has_a_difference_heatmap_only_when_an_aligned_s
     changed = inspect.inspect(course_model, "This movie is not good.")
     appended = inspect.inspect(course_model, "This movie is good. Not really.")
     order = np.arange(course_model.config.model.units)
-    figure = figures.minimal_pair_figure(first, changed, inspect.compare(first, changed), "hidden", order)
+    figure = figures.minimal_pair_figure(first, changed, inspection.compare(first, changed), "hidden", order)
     (heatmap,) = [trace for trace in figure.data if trace.type == "heatmap"]
     assert list(figure.layout.xaxis2.ticktext) == ["this", "movie", "is", "+ not", "good", "."]
     assert heatmap.zmax == pytest.approx(np.nanmax(np.abs(heatmap.z))) and heatmap.zmax > 0.01
-    comparison = inspect.compare(first, appended)
-    assert comparison["largest"]["hidden"] <= inspect.CHANGE_TOLERANCE
+    comparison = inspection.compare(first, appended)
+    assert comparison["largest"]["hidden"] <= inspection.CHANGE_TOLERANCE
     figure = figures.minimal_pair_figure(first, appended, comparison, "hidden", order)
     assert not [trace for trace in figure.data if trace.type == "heatmap"]
     assert list(figure.layout.xaxis.ticktext) == ["this", "movie", "is", "good", ".", "+ not", "+ really", "+ ."]

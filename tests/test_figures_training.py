@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from rnn_demo.core.events import Progress, ProgressKind
 from rnn_demo.figures.common import FONT_SIZE, NEGATIVE, POSITIVE
-from rnn_demo.figures.training import PLOT_CONFIG, confusion_figure, runs_figure, training_curves
-from rnn_demo.jobs import Progress, ProgressKind
+from rnn_demo.figures.training import (
+    PLOT_CONFIG,
+    confusion_figure,
+    runs_figure,
+    training_curves,
+)
 
 
 def _events(epochs: int = 2, steps: int = 5) -> list[Progress]:

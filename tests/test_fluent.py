@@ -6,10 +6,21 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_demo import fluent
-from rnn_demo.fluent import (COURSE_CLAUSE, COURSE_SENTENCE, COURSE_SHUFFLED, LANGUAGES, PLACES, bag_of_words,
-                             make_corpus, read_sentence, swap_places, swap_sentences, top_words)
-from rnn_demo.fluent_models import BAG_OF_WORDS, LSTM, FluentSettings, train
+from rnn_demo.lessons import fluent
+from rnn_demo.lessons.fluent import (
+    COURSE_CLAUSE,
+    COURSE_SENTENCE,
+    COURSE_SHUFFLED,
+    LANGUAGES,
+    PLACES,
+    bag_of_words,
+    make_corpus,
+    read_sentence,
+    swap_places,
+    swap_sentences,
+    top_words,
+)
+from rnn_demo.lessons.fluent_models import BAG_OF_WORDS, LSTM, FluentSettings, train
 
 VOCABULARY = make_corpus().vocabulary
 

@@ -1,4 +1,4 @@
-"""rnn_demo.gradients: the gradient norms per time step equal a finite-difference estimate on a tiny float64 model, and
+"""rnn_demo.model.gradients: the gradient norms per time step equal a finite-difference estimate on a tiny float64 model, and
 the decay fit reads a known geometric decay back."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_demo import gradients
-from rnn_demo.tasks import long_range
+from rnn_demo.lessons.tasks import long_range
+from rnn_demo.model import gradients
 
 
 def _loss_of_example(model, x, y, i) -> float:

@@ -4,7 +4,7 @@ is nothing to show, nothing of the session lost, and user text never reaches the
 Markdown, Streamlit directives, Plotly label tags).
 
 Lone surrogates (half an emoji) cannot be carried by AppTest, whose widget values travel as protobuf strings like a
-browser's: a browser now sends them as U+FFFD (ui.keep_typed_text_well_formed, tests/test_browser_input.py), so the
+browser's: a browser now sends them as U+FFFD (widgets.keep_typed_text_well_formed, tests/test_browser_input.py), so the
 sweep feeds that. Buttons that start work (Train, Start training) are never pressed here.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_demo import ui
+from rnn_demo.web import widgets
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -27,7 +27,7 @@ RUN_TIMEOUT = 30  # seconds for one script run; a review's work should take well
 
 def app_pages() -> list[str]:
     """The file of each st.Page(...) in app.py, in order: the ones it names, then every lesson it builds a page for."""
-    from rnn_demo.lessons import LESSONS
+    from rnn_demo.lessons.catalog import LESSONS
 
     pages = []
     for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
@@ -63,7 +63,7 @@ LIVE_MARKUP = ("<script", "<b>bold", "<img", "javascript:", ":red[x]", "**x**", 
 # Wi-Fi cannot take tens of megabytes per keystroke (issue 9: one 100,000-character word gave 78 MB of chart data).
 MAX_ELEMENT_BYTES = 5_000_000
 ECHOING_TEXT_BOXES = {"text_input", "text_area"}  # their own value and default hold the text, as text
-APP_OWN_SCRIPT = ui._WELL_FORMED_TEXT_SCRIPT  # app.py's script (in the sidebar) for every text box: no user text in it
+APP_OWN_SCRIPT = widgets._WELL_FORMED_TEXT_SCRIPT  # app.py's script (in the sidebar) for every text box: no user text in it
 MESSAGES = ("error", "warning", "info", "success")
 
 # Failures in pages this sweep may not change (other helpers own them); strict, so the lead sees them flip. None now:
@@ -99,7 +99,7 @@ def _live_markup(at: AppTest) -> list[str]:
     return found
 
 
-FOLLOWS = "_persistent_follows"  # rnn_demo.ui.persistent: what each choice follows (it resets when that changes)
+FOLLOWS = "_persistent_follows"  # rnn_demo.web.widgets.persistent: what each choice follows (it resets when that changes)
 
 
 def _session_values(at: AppTest) -> dict:
@@ -124,7 +124,7 @@ def _same(before, after) -> bool:
 
 def _work_lost(before: dict, after: dict, followed_changed: set[str], fed_key: str) -> dict:
     """What the session held before a bad input and no longer holds (or holds changed) once the good input is back.
-    A choice that follows the text (ui.persistent(..., follows=review)) may go back to its default when the text
+    A choice that follows the text (widgets.persistent(..., follows=review)) may go back to its default when the text
     changed to something readable: that is what it was made to do."""
     return {key: (value, after.get(key, "<gone>")) for key, value in before.items()
             if key != fed_key and key not in followed_changed and not _same(value, after.get(key, object()))}

@@ -1,4 +1,4 @@
-"""rnn_demo.inspect: the word-by-word trace equals Keras, tokens are marked, units ordered; and the pretrained bundle."""
+"""rnn_demo.model.inspect: the word-by-word trace equals Keras, tokens are marked, units ordered; and the pretrained bundle."""
 
 from pathlib import Path
 
@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from keras import layers
 
-from rnn_demo import data, inspect, models, text, training
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.core import data, inspection, text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model import inspect, models, training
 
 MODELS = Path(__file__).resolve().parents[1] / "assets" / "models"
 CONFIG = RunConfig(name="tiny", text=TextConfig(vocab_size=16, maxlen=12), model=ModelConfig(embedding_dim=5, units=6),
@@ -54,7 +55,7 @@ def test_running_prediction_ends_at_the_prediction_keras_gives(bundle):
 
 def test_states_have_one_row_per_word_and_one_column_per_unit(bundle):
     result = inspect.inspect(bundle, "the story is great")
-    assert set(result.states) == set(inspect.LSTM_STATES)
+    assert set(result.states) == set(inspection.LSTM_STATES)
     for name, values in result.states.items():
         assert values.shape == (4, CONFIG.model.units), name
     for gate in ("input", "forget", "output"):
@@ -119,7 +120,7 @@ def test_unknown_and_cut_words_are_marked(bundle):
 
 def test_saturation_shares_are_between_0_and_1(bundle):
     saturation = inspect.inspect(bundle, "a good film with a good cast").saturation()
-    assert set(saturation) == set(inspect.GATES)
+    assert set(saturation) == set(inspection.GATES)
     for gate, shares in saturation.items():
         assert 0 <= shares["closed"] <= 1 and 0 <= shares["open"] <= 1 and shares["closed"] + shares["open"] <= 1
     everything_open = inspect.inspect(bundle, "the end").saturation(low=-1.0, high=-0.5)
@@ -129,18 +130,18 @@ def test_saturation_shares_are_between_0_and_1(bundle):
 @pytest.mark.parametrize("mode", ["index", "variance", "correlation"])
 def test_order_units_returns_a_permutation(bundle, mode):
     result = inspect.inspect(bundle, "a good film , a bad plot")
-    for state in inspect.LSTM_STATES:
-        order = inspect.order_units(result, state, by=mode)
+    for state in inspection.LSTM_STATES:
+        order = inspection.order_units(result, state, by=mode)
         assert sorted(order.tolist()) == list(range(CONFIG.model.units))
     if mode == "variance":
-        variances = result.states["cell"].var(axis=0)[inspect.order_units(result, "cell", by=mode)]
+        variances = result.states["cell"].var(axis=0)[inspection.order_units(result, "cell", by=mode)]
         assert np.all(np.diff(variances) <= 0)
 
 
 def test_bad_unit_order_and_empty_text_are_refused(bundle):
     result = inspect.inspect(bundle, "good")
     with pytest.raises(ValueError, match="variance"):
-        inspect.order_units(result, "hidden", by="loudness")
+        inspection.order_units(result, "hidden", by="loudness")
     for empty in ("", "   \n"):
         with pytest.raises(ValueError, match="empty"):
             inspect.inspect(bundle, empty)
@@ -153,7 +154,7 @@ def test_only_lstm_models_can_be_inspected():
 
 def test_compare_a_minimal_pair(bundle):
     first, second = inspect.inspect(bundle, "a good film"), inspect.inspect(bundle, "a bad film")
-    difference = inspect.compare(first, second)
+    difference = inspection.compare(first, second)
     assert difference["prediction_change"] == pytest.approx(second.prediction - first.prediction)
     assert [column.tag for column in difference["columns"]] == ["equal", "replace", "equal"]
     assert difference["states"]["hidden"].shape == (3, 6)
@@ -164,23 +165,23 @@ def test_compare_a_minimal_pair(bundle):
 
 def test_align_pairs_words_around_an_insertion_instead_of_shifting_them():
     first, second = text.tokenize("This movie is good."), text.tokenize("This movie is not good.")
-    columns = inspect.align(first, second)
+    columns = inspection.align(first, second)
     assert [(column.tag, column.first, column.second) for column in columns] == [
         ("equal", 0, 0), ("equal", 1, 1), ("equal", 2, 2), ("insert", None, 3), ("equal", 3, 4), ("equal", 4, 5)]
-    assert inspect.describe_changes(first, second) == "inserted “not” before word 4 (“good”)"
-    deleted = inspect.align(second, first)
+    assert inspection.describe_changes(first, second) == "inserted “not” before word 4 (“good”)"
+    deleted = inspection.align(second, first)
     assert [column.tag for column in deleted] == ["equal"] * 3 + ["delete"] + ["equal"] * 2
     # a replaced span of unequal length pairs what it can, the rest stands alone
-    uneven = inspect.align(["a", "b", "c"], ["a", "x", "y", "z", "c"])
+    uneven = inspection.align(["a", "b", "c"], ["a", "x", "y", "z", "c"])
     assert [(column.tag, column.first, column.second) for column in uneven] == [
         ("equal", 0, 0), ("replace", 1, 1), ("insert", None, 2), ("insert", None, 3), ("equal", 2, 4)]
-    assert inspect.describe_changes(["a"], ["a", "b", "."]) == "inserted “b .” at the end"
-    assert inspect.describe_changes(["a"], ["a"]) == ""
+    assert inspection.describe_changes(["a"], ["a", "b", "."]) == "inserted “b .” at the end"
+    assert inspection.describe_changes(["a"], ["a"]) == ""
 
 
 def test_compare_an_insertion_compares_aligned_words_only(bundle):
     first, second = inspect.inspect(bundle, "a good film"), inspect.inspect(bundle, "a not good film")
-    difference = inspect.compare(first, second)
+    difference = inspection.compare(first, second)
     hidden = difference["states"]["hidden"]  # (columns, units): a, + not, good, film
     assert hidden.shape == (4, 6) and np.isnan(hidden[1]).all() and not np.isnan(hidden[[0, 2, 3]]).any()
     np.testing.assert_allclose(hidden[2], second.states["hidden"][2] - first.states["hidden"][1])
@@ -192,8 +193,8 @@ def test_compare_an_insertion_compares_aligned_words_only(bundle):
 
 def test_saturation_caption_is_computed_from_the_gate_values(bundle):
     result = inspect.inspect(bundle, "a good film with a good cast , the end was great")
-    caption = inspect.saturation_caption(result)
-    shares = {gate: np.mean((result.states[gate] < 0.1) | (result.states[gate] > 0.9)) for gate in inspect.GATES}
+    caption = inspection.saturation_caption(result)
+    shares = {gate: np.mean((result.states[gate] < 0.1) | (result.states[gate] > 0.9)) for gate in inspection.GATES}
     assert (f"For this review, {shares['input']:.1%} of input-gate, {shares['forget']:.1%} of forget-gate and "
             f"{shares['output']:.1%} of output-gate values are saturated") in caption
     assert f"The forget gate's mean is {result.states['forget'].mean():.2f}" in caption

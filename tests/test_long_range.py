@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rnn_demo.tasks import long_range
-from rnn_demo.tasks.common import TaskResult
+from rnn_demo.lessons.tasks import long_range
+from rnn_demo.lessons.tasks.common import TaskResult
 
 
 def test_the_label_is_in_the_first_symbol_only():

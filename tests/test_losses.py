@@ -1,4 +1,4 @@
-"""rnn_demo.losses against keras.losses, finite differences and tf.GradientTape; the table of which set-up trains
+"""rnn_demo.core.losses against keras.losses, finite differences and tf.GradientTape; the table of which set-up trains
 with which loss, checked on the compiled models; the captions' numbers; bad arguments."""
 
 from __future__ import annotations
@@ -11,9 +11,18 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import rnn_demo.tasks
-from rnn_demo import config, fluent_models, losses, models
-from rnn_demo.tasks import long_range, one_to_many, one_to_one, tagging, timeseries, translation
+import rnn_demo.lessons.tasks
+from rnn_demo.core import config, losses
+from rnn_demo.lessons import fluent_models
+from rnn_demo.lessons.tasks import (
+    long_range,
+    one_to_many,
+    one_to_one,
+    tagging,
+    timeseries,
+    translation,
+)
+from rnn_demo.model import models
 
 RNG = np.random.default_rng(0)
 TARGETS = RNG.normal(size=6)
@@ -69,7 +78,7 @@ def test_gradients_equal_gradient_tape_on_keras_losses(name):
 
 def test_categorical_crossentropy_gradient_on_the_logits_is_p_minus_y():
     """Through a softmax, -y/p turns into the well-known p - y: the chain rule with softmax's Jacobian."""
-    from rnn_demo.activations import softmax, softmax_jacobian
+    from rnn_demo.core.activations import softmax, softmax_jacobian
 
     logits, y = np.array([1.5, -0.3, 0.2, 2.0]), ONE_HOT[0]
     p = softmax(logits)
@@ -120,8 +129,8 @@ def test_loss_table_is_what_each_model_compiles_with():
     for use in losses.LOSS_USES:
         assert compiled[use.setup][1].loss == use.keras_loss, use
     # Every task module that builds a model appears in the table, so a new set-up cannot be left out silently.
-    task_modules = {importlib.import_module(f"rnn_demo.tasks.{info.name}") for info in
-                    pkgutil.iter_modules(rnn_demo.tasks.__path__)}
+    task_modules = {importlib.import_module(f"rnn_demo.lessons.tasks.{info.name}") for info in
+                    pkgutil.iter_modules(rnn_demo.lessons.tasks.__path__)}
     with_models = {module for module in task_modules if hasattr(module, "build_model")}
     assert with_models <= {module for module, _ in compiled.values()}
 

@@ -1,4 +1,4 @@
-"""The numpy cells in rnn_demo.lstm_math against Keras' own LSTM, GRU and SimpleRNN layers, and against paper."""
+"""The numpy cells in rnn_demo.core.lstm_math against Keras' own LSTM, GRU and SimpleRNN layers, and against paper."""
 
 import math
 
@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_demo.lstm_math import (
+from rnn_demo.core.lstm_math import (
     GRUTrace,
     LSTMTrace,
     gru_trace,
@@ -254,7 +254,7 @@ def test_bad_weights_and_states_are_refused():
 
 
 def test_sigmoid_in_place_equals_the_plain_call_even_at_extremes():
-    from rnn_demo.lstm_math import sigmoid
+    from rnn_demo.core.lstm_math import sigmoid
 
     x = np.array([[-1e4, -30.0, -1.0, 0.0], [1.0, 30.0, 1e4, 0.5]])
     expected = sigmoid(x)

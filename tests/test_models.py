@@ -1,12 +1,13 @@
-"""rnn_demo.models and rnn_demo.config: the course's parameter counts, bundles on disk, and settings validation."""
+"""rnn_demo.model.models and rnn_demo.core.config: the course's parameter counts, bundles on disk, and settings validation."""
 
 import json
 
 import numpy as np
 import pytest
 
-from rnn_demo import models, text
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig, preset
+from rnn_demo.core import text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig, preset
+from rnn_demo.model import models
 
 TINY = RunConfig(name="tiny", text=TextConfig(vocab_size=12, maxlen=10), model=ModelConfig(embedding_dim=4, units=3),
                  train=TrainConfig(seed=5))

@@ -8,12 +8,13 @@ import pickle
 
 import numpy as np
 import pytest
-
 from own_data_samples import japanese_rows, to_csv, to_pasted, two_language_rows
-from rnn_demo import inspect, own_data, text, training
+
 from rnn_demo.__main__ import main
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
-from rnn_demo.models import load_bundle
+from rnn_demo.core import own_data, text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model import inspect, training
+from rnn_demo.model.models import load_bundle
 
 ROWS = two_language_rows(per_label=120)
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_demo import activations, losses
+from rnn_demo.core import activations, losses
 
 REPO = Path(__file__).resolve().parents[1]
 PAGE = str(REPO / "pages" / "activations.py")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from rnn_demo.lessons import LESSONS
+from rnn_demo.lessons.catalog import LESSONS
 
 REPO = Path(__file__).resolve().parents[1]
 # The lecture's order of topics (shared/course): why order matters, the simple RNN cell, set-ups, activations and
@@ -41,7 +41,7 @@ def test_home_shows_every_lesson_in_order_with_the_active_model():
 
 
 def test_the_pages_are_made_once_per_session_and_every_page_still_opens():
-    """app.py keeps its st.Page list for the session (ui.once_per_session, issue 9: ~1 ms of every rerun); the same
+    """app.py keeps its st.Page list for the session (widgets.once_per_session, issue 9: ~1 ms of every rerun); the same
     objects then serve every page the session opens, each one running its own script."""
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
     at.switch_page("pages/home.py").run()

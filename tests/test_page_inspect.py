@@ -11,11 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import plotly_array as decode
 from streamlit.testing.v1 import AppTest
 
-from conftest import plotly_array as decode
-
-from rnn_demo import inspect, models, text, ui
+from rnn_demo.core import inspection, text
+from rnn_demo.model import inspect, models
+from rnn_demo.web import widgets
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -155,7 +156,7 @@ def test_markup_in_a_review_never_reaches_the_page_as_markup(vocab):
         assert not MARKUP.search(element.value), element.value
     assert not [element for element in at.markdown if element.proto.allow_html]
     # The only raw HTML on the page is app.py's fixed script that keeps typed text well-formed (no user text).
-    assert all(element.proto.body == ui._WELL_FORMED_TEXT_SCRIPT for element in at.get("html"))
+    assert all(element.proto.body == widgets._WELL_FORMED_TEXT_SCRIPT for element in at.get("html"))
 
 
 def test_emoji_cjk_and_right_to_left_scripts_pass_through(vocab):
@@ -230,9 +231,9 @@ def test_the_reading_guide_is_built_only_while_open():
     """Issue 9: the closed guide sends no text on a rerun; opened, it shows the whole guide, under the same label."""
     at = open_inspect("This movie is good.")
     assert "How to read these pictures" in [expander.label for expander in at.expander]
-    assert inspect.READING_GUIDE not in [markdown.value for markdown in at.markdown]
+    assert inspection.READING_GUIDE not in [markdown.value for markdown in at.markdown]
     open_sections(at, "inspect_guide_open")
-    assert inspect.READING_GUIDE in [markdown.value for markdown in at.markdown]
+    assert inspection.READING_GUIDE in [markdown.value for markdown in at.markdown]
 
 
 def test_the_minimal_pair_follows_review_a_and_shows_the_change():
@@ -360,7 +361,7 @@ def test_the_unit_box_and_both_unit_charts_follow_a_new_review():
         set_review(at, review)
         unit = at.number_input(key="inspect_unit").value
         result = inspect.inspect(models.load_bundle(BUNDLE), review)
-        assert unit == int(inspect.order_units(result, "hidden", "correlation")[0])
+        assert unit == int(inspection.order_units(result, "hidden", "correlation")[0])
         specs = charts(at)
         assert decode(specs["inspect_unit_trace"]["data"][0]["y"]) == pytest.approx(result.states["hidden"][:, unit],
                                                                                     abs=1e-5)

@@ -1,5 +1,5 @@
 """The Analysis lab and Probes pages: the numbers they show equal the model's own (via inspect.inspect, computed
-independently of rnn_demo.analysis), and user text never reaches the page as markup."""
+independently of rnn_demo.model.analysis), and user text never reaches the page as markup."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rnn_demo import inspect, models, probes, runs, text
-from rnn_demo.jobs import Job, JobStatus, TrainingSlots
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.core import text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model import inspect, models, probes
+from rnn_demo.serving import runs
+from rnn_demo.serving.jobs import Job, JobStatus, TrainingSlots
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")

@@ -8,12 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import rerun_until
 from streamlit.testing.v1 import AppTest
 
-from conftest import rerun_until
-
-from rnn_demo.jobs import JobStatus
-from rnn_demo.tasks import long_range
+from rnn_demo.lessons.tasks import long_range
+from rnn_demo.serving.jobs import JobStatus
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -59,9 +58,9 @@ def test_three_cells_train_live_and_the_page_states_their_accuracies(at):
 def test_imdb_accuracy_by_length_numbers_are_shown(at):
     at.toggle(key="memory_imdb").set_value(True).run(timeout=300)
     assert not at.exception
-    from rnn_demo import ui
+    from rnn_demo.web import shared
 
-    rows = ui.imdb_accuracy_by_length()
+    rows = shared.imdb_accuracy_by_length()
     sentence = next(m.value for m in at.markdown if "points)" in m.value)
     for row in rows:
         if row["reviews"].startswith(("short", "long")):

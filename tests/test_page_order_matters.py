@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import plotly_array, rerun_until
 from streamlit.testing.v1 import AppTest
 
-from conftest import plotly_array, rerun_until
-from rnn_demo import fluent
+from rnn_demo.lessons import fluent
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from own_data_samples import japanese_rows, to_csv, to_pasted, two_language_rows
 from streamlit.testing.v1 import AppTest
 
-from own_data_samples import japanese_rows, to_csv, to_pasted, two_language_rows
-from rnn_demo import own_data
+from rnn_demo.core import own_data
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -74,7 +74,7 @@ def test_an_upload_shows_the_mapping_counts_and_split_and_trains_on_it():
     assert job.result.config.text.vocab_size == len(job.result.vocab.words) + 2 < 1_000
     assert any(f"the vocabulary has {job.result.config.text.vocab_size:,} ids" in caption.value
                for caption in at.caption)
-    # The session keeps its own texts with the job (for ui.examples_for); another session has none.
+    # The session keeps its own texts with the job (for own_texts.examples_for); another session has none.
     (job_id, own), = at.session_state["own_data_of_job"].items()
     assert job_id == job.job_id and own.counts()["test"] == 20
     at.switch_page("pages/inspect_gates.py").run()
@@ -125,20 +125,21 @@ def _own_model_script(csv_text: str):
     """A session that trains a tiny model on its own texts, then lists what ui offers Inspect for it."""
     import streamlit as st
 
-    from rnn_demo import own_data, ui
-    from rnn_demo.config import preset
+    from rnn_demo.core import own_data
+    from rnn_demo.core.config import preset
+    from rnn_demo.web import own_texts, session_models, shared, training_panel
 
     if "training_job" not in st.session_state.get("jobs", {}):
         own = own_data.parse(csv_text.encode("utf-8"), name="ours.csv", swap=True)
         config = preset("fast").with_changes(epochs=1, units=4, embedding_dim=4, maxlen=20)
-        ui.start_training(config, own_data=own)
+        training_panel.start_training(config, own_data=own)
         st.session_state["own"] = own
-    elif (job := ui.current_job()).finished and job.result is not None:
-        st.session_state["examples"] = ui.examples_for(job.result)
-        st.session_state["epoch_examples"] = ui.examples_for(ui.bundle_at_epoch(job.result, 1))
-        st.session_state["labels"] = ui.label_names(job.result)
-        st.session_state["pretrained_examples"] = ui.examples_for(ui.pretrained_bundle("fast"))
-        st.session_state["pretrained_labels"] = ui.label_names(ui.pretrained_bundle("fast"))
+    elif (job := session_models.current_job()).finished and job.result is not None:
+        st.session_state["examples"] = own_texts.examples_for(job.result)
+        st.session_state["epoch_examples"] = own_texts.examples_for(session_models.bundle_at_epoch(job.result, 1))
+        st.session_state["labels"] = own_texts.label_names(job.result)
+        st.session_state["pretrained_examples"] = own_texts.examples_for(shared.pretrained_bundle("fast"))
+        st.session_state["pretrained_labels"] = own_texts.label_names(shared.pretrained_bundle("fast"))
 
 
 def test_examples_for_an_own_data_model_come_from_its_test_split_and_none_for_imdb():

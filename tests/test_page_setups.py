@@ -7,12 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import rerun_until
 from streamlit.testing.v1 import AppTest
 
-from conftest import rerun_until
-
-from rnn_demo import ui
-from rnn_demo.jobs import JobStatus
+from rnn_demo.serving.jobs import JobStatus
+from rnn_demo.web import shared
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -99,7 +98,7 @@ def test_encoder_decoder_translation(at):
 
 
 def test_unreadable_characters_are_named(at):
-    """The browser replaces half an emoji with U+FFFD (ui.keep_typed_text_well_formed); the page says so."""
+    """The browser replaces half an emoji with U+FFFD (widgets.keep_typed_text_well_formed); the page says so."""
     at.radio(key="setups_choice").set_value("Many-to-many (synced)").run()
     at.text_input(key="setups_sentence").set_value("anna met \ufffd jordan").run()
     assert not at.exception
@@ -139,7 +138,7 @@ def test_stop_keeps_the_partial_model_and_says_so():
 
 
 def test_with_every_slot_busy_the_page_runs_at_once_and_shows_the_queue():
-    slots = ui.training_slots()  # the server-wide slots, shared with the app sessions of this process
+    slots = shared.training_slots()  # the server-wide slots, shared with the app sessions of this process
     busy = [f"other student {n}" for n in range(slots.capacity)]
     for job_id in busy:
         assert slots.acquire(job_id, give_up=lambda: False)  # free slots: returns at once

@@ -9,15 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-from rnn_demo import runs
-from rnn_demo.jobs import JobStatus, ProgressKind
-from rnn_demo.config import preset
-from rnn_demo.lessons import LESSONS
-from rnn_demo.models import build_classifier, keras_code
+from conftest import rerun_until
 from streamlit.testing.v1 import AppTest
 
-from conftest import rerun_until
+from rnn_demo.core.config import preset
+from rnn_demo.core.events import ProgressKind
+from rnn_demo.lessons.catalog import LESSONS
+from rnn_demo.model.models import build_classifier, keras_code
+from rnn_demo.serving import runs
+from rnn_demo.serving.jobs import JobStatus
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")

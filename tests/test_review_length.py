@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 
-from rnn_demo import models, review_length
+from rnn_demo.model import models, review_length
 
 
 def test_shipped_simple_rnn_bundle_differs_from_the_lstm_only_in_its_cell():

@@ -1,4 +1,4 @@
-"""rnn_demo.runs: memory estimates equal to Keras' counts, a session's kept runs (oldest out first, within budget),
+"""rnn_demo.serving.runs: memory estimates equal to Keras' counts, a session's kept runs (oldest out first, within budget),
 the server's ledger, and the messages that refuse a run before it starts."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import gc
 import numpy as np
 import pytest
 
-from rnn_demo import runs
-from rnn_demo.config import preset
-from rnn_demo.jobs import JobStatus
-from rnn_demo.models import build_classifier
+from rnn_demo.core.config import preset
+from rnn_demo.model.models import build_classifier
+from rnn_demo.serving import runs
+from rnn_demo.serving.jobs import JobStatus
 
 FAST = preset("fast")
 LARGEST = preset("fast").with_changes(vocab_size=20_000, embedding_dim=256, units=256, epochs=20)

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from rnn_demo import runtime
+from rnn_demo.model import runtime
 
 _REPORT = ("import tensorflow as tf; tf.constant(1.0) + 1.0; "
            "print(tf.config.threading.get_intra_op_parallelism_threads(), "
@@ -16,12 +16,12 @@ def _run(code: str) -> str:
 
 
 def test_configure_threads_before_tensorflow_runs_sets_the_pools():
-    out = _run("from rnn_demo import runtime; print(runtime.configure_threads(1, 2)); " + _REPORT)
+    out = _run("from rnn_demo.model import runtime; print(runtime.configure_threads(1, 2)); " + _REPORT)
     assert out == ["True", "1", "2"]
 
 
 def test_configure_threads_after_tensorflow_ran_says_it_could_not():
-    out = _run("import tensorflow as tf; tf.constant(1.0) + 1.0; from rnn_demo import runtime; "
+    out = _run("import tensorflow as tf; tf.constant(1.0) + 1.0; from rnn_demo.model import runtime; "
                "print(runtime.configure_threads(1, 2)); " + _REPORT)
     assert out[0] == "False" and out[1:] != ["1", "2"]
 

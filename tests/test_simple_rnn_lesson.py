@@ -7,8 +7,17 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_demo.simple_rnn_lesson import (WORDS, Lesson, LessonSettings, every_sentence, label_of, one_hot,
-                                        read_sentence, train, unroll)
+from rnn_demo.lessons.simple_rnn import (
+    WORDS,
+    Lesson,
+    LessonSettings,
+    every_sentence,
+    label_of,
+    one_hot,
+    read_sentence,
+    train,
+    unroll,
+)
 
 TOLERANCE = 1e-5
 

@@ -1,8 +1,8 @@
-"""rnn_demo.state: a page's view as query parameters; what a link cannot carry is named, never a crash."""
+"""rnn_demo.core.url_state: a page's view as query parameters; what a link cannot carry is named, never a crash."""
 
 from __future__ import annotations
 
-from rnn_demo.state import UrlParam, encode, parse
+from rnn_demo.core.url_state import UrlParam, encode, parse
 
 SPEC = {
     "review": UrlParam(str, max_length=50),

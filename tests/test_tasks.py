@@ -13,10 +13,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from rnn_demo.core.events import ProgressKind
+from rnn_demo.core.setups import unrolled_steps
 from rnn_demo.figures.setups import forecast_figure, unrolled_diagram, wave_figure
-from rnn_demo.jobs import Job, JobStatus, ProgressKind, TrainingSlots
-from rnn_demo.tasks import common, one_to_many, one_to_one, tagging, timeseries, translation
-from rnn_demo.tasks.common import unrolled_steps
+from rnn_demo.lessons.tasks import (
+    common,
+    one_to_many,
+    one_to_one,
+    tagging,
+    timeseries,
+    translation,
+)
+from rnn_demo.serving.jobs import Job, JobStatus, TrainingSlots
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""rnn_demo.text: standardising, tokenising, the vocabulary, encoding, pre-padding, and why pre-padding matters."""
+"""rnn_demo.core.text: standardising, tokenising, the vocabulary, encoding, pre-padding, and why pre-padding matters."""
 
 import json
 
@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_demo import text
-from rnn_demo.config import ModelConfig, RunConfig, TextConfig, TrainConfig
-from rnn_demo.models import build_classifier, compile_classifier
+from rnn_demo.core import text
+from rnn_demo.core.config import ModelConfig, RunConfig, TextConfig, TrainConfig
+from rnn_demo.model.models import build_classifier, compile_classifier
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,13 @@
-"""rnn_demo.training on 600 real reviews with a tiny LSTM: progress events, stopping, snapshots, reproducibility."""
+"""rnn_demo.model.training on 600 real reviews with a tiny LSTM: progress events, stopping, snapshots, reproducibility."""
 
 import numpy as np
 import pytest
 
-from rnn_demo.jobs import ProgressKind
-from rnn_demo import data, training
-from rnn_demo.config import preset
-from rnn_demo.models import build_classifier
+from rnn_demo.core import data
+from rnn_demo.core.config import preset
+from rnn_demo.core.events import ProgressKind
+from rnn_demo.model import training
+from rnn_demo.model.models import build_classifier
 
 CONFIG = preset("fast").with_changes(vocab_size=2_000, maxlen=80, embedding_dim=8, units=8, epochs=2, batch_size=32,
                                      subset=600, seed=11)
@@ -157,7 +158,7 @@ def test_tokenized_reviews_give_the_same_splits_and_tokenise_each_review_once(to
 
 
 def test_trainings_of_the_same_text_settings_share_one_read_only_encoding_and_train_as_before():
-    from rnn_demo import plain_training
+    from rnn_demo.serving import plain_training
 
     tiny = CONFIG.with_changes(subset=200, vocab_size=400, maxlen=30, embedding_dim=4, units=4, epochs=1,
                                batch_size=16, seed=7)
@@ -176,7 +177,7 @@ def test_trainings_of_the_same_text_settings_share_one_read_only_encoding_and_tr
 
 
 def test_a_warming_worker_encodes_the_default_preset_before_the_first_training():
-    from rnn_demo import plain_training, worker_pool
+    from rnn_demo.serving import plain_training, worker_pool
 
     text_config = CONFIG.with_changes(vocab_size=300, maxlen=25).text
     worker_pool._warm(worker_pool.WarmUp("bundled", 7, 200, text_config))

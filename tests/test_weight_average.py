@@ -4,8 +4,9 @@ import keras
 import numpy as np
 import pytest
 
-from rnn_demo import data, models, training
-from rnn_demo.config import RunConfig, preset
+from rnn_demo.core import data
+from rnn_demo.core.config import RunConfig, preset
+from rnn_demo.model import models, training
 
 CONFIG = preset("fast").with_changes(vocab_size=2_000, maxlen=60, embedding_dim=8, units=8, epochs=1, batch_size=32,
                                      subset=400, seed=3, embedding_start="random", weight_average_momentum=0.6)

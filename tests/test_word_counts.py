@@ -1,11 +1,12 @@
-"""rnn_demo.word_counts: word vectors that start from the training reviews' word counts, and where training uses them."""
+"""rnn_demo.model.word_counts: word vectors that start from the training reviews' word counts, and where training uses them."""
 
 import keras
 import numpy as np
 import pytest
 
-from rnn_demo import data, models, training, word_counts
-from rnn_demo.config import RunConfig, preset
+from rnn_demo.core import data
+from rnn_demo.core.config import RunConfig, preset
+from rnn_demo.model import models, training, word_counts
 
 CONFIG = preset("fast").with_changes(vocab_size=2_000, maxlen=80, embedding_dim=8, units=8, epochs=1, batch_size=32,
                                      subset=600, seed=5)

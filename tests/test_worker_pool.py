@@ -1,4 +1,4 @@
-"""rnn_demo.worker_pool and rnn_demo.training_backends: an IMDb training run by the job path in a real spawned worker
+"""rnn_demo.serving.worker_pool and rnn_demo.serving.training_backends: an IMDb training run by the job path in a real spawned worker
 process at low priority reports its progress live and in order, stops on request with a usable model, equals a
 training in the server's own thread, and fails with a message (not a hang) when its worker is killed; the app's Train
 page and the class benchmark choose where to train in one place."""
@@ -9,18 +9,21 @@ import os
 import signal
 import sys
 import threading
-import types
 import time
+import types
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import rerun_until
 from streamlit.testing.v1 import AppTest
 
-from conftest import rerun_until
-from rnn_demo import class_bench, cluster, plain_training, training, training_backends, worker_pool
-from rnn_demo.config import preset
-from rnn_demo.jobs import Job, JobStatus, ProgressKind, TrainingSlots
+from rnn_demo.core.config import preset
+from rnn_demo.core.events import ProgressKind
+from rnn_demo.model import training
+from rnn_demo.serving import cluster, plain_training, training_backends, worker_pool
+from rnn_demo.serving.jobs import Job, JobStatus, TrainingSlots
+from rnn_demo.tools import class_bench
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 # 200 reviews: 160 to train on in 10 batches of 16, 20 to validate, 20 to test.

@@ -10,9 +10,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rnn_demo import losses
-from rnn_demo.activations import (
-    ACTIVATIONS, VANISHING_SLOPE, GradientChain, softmax, softmax_jacobian, vanishing_intervals)
+from rnn_demo.core import losses
+from rnn_demo.core.activations import (
+    ACTIVATIONS,
+    VANISHING_SLOPE,
+    GradientChain,
+    softmax,
+    softmax_jacobian,
+    vanishing_intervals,
+)
 from rnn_demo.figures.common import DIFFERENCE_SCALE, FONT_SIZE, GATE_SCALE
 
 # Okabe-Ito colours other than the sentiment pair, so nothing here reads as positive or negative.

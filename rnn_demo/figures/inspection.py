@@ -9,11 +9,28 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn_demo.figures.common import (DIFFERENCE_SCALE, FONT_SIZE, GATE_COLORBAR_TITLE, GATE_COLORS, GATE_SCALE,
-                                     NEGATIVE, POSITIVE, SENTIMENT_SCALE, STATE_COLORBAR_TITLE, STATE_SCALE,
-                                     MAX_WORD_TICKS, colorscale, figure_from_spec, hover_words, shorten, safe,
-                                     with_fonts, word_axis, word_labels)
-from rnn_demo.inspect import GATES, LSTM_STATES, Inspection
+from rnn_demo.core.inspection import GATES, LSTM_STATES, Inspection
+from rnn_demo.figures.common import (
+    DIFFERENCE_SCALE,
+    FONT_SIZE,
+    GATE_COLORBAR_TITLE,
+    GATE_COLORS,
+    GATE_SCALE,
+    MAX_WORD_TICKS,
+    NEGATIVE,
+    POSITIVE,
+    SENTIMENT_SCALE,
+    STATE_COLORBAR_TITLE,
+    STATE_SCALE,
+    colorscale,
+    figure_from_spec,
+    hover_words,
+    safe,
+    shorten,
+    with_fonts,
+    word_axis,
+    word_labels,
+)
 
 CONTRASTS = {"full": "full scale", "stretch": "stretched to this review's range"}
 

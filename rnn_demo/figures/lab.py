@@ -9,8 +9,16 @@ import re
 import numpy as np
 import plotly.graph_objects as go
 
-from rnn_demo.figures.common import (DIFFERENCE_SCALE, FONT_SIZE, NEGATIVE, POSITIVE, STATE_SCALE, safe,
-                                     set_word_axis, word_labels)
+from rnn_demo.figures.common import (
+    DIFFERENCE_SCALE,
+    FONT_SIZE,
+    NEGATIVE,
+    POSITIVE,
+    STATE_SCALE,
+    safe,
+    set_word_axis,
+    word_labels,
+)
 
 OCCLUSION_TITLE = "change in P(positive)<br>when the word is dropped"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

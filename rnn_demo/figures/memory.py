@@ -8,8 +8,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from rnn_demo.core.events import Progress, ProgressKind
 from rnn_demo.figures.common import CELL_COLORS, CELL_DASHES, FONT_SIZE, safe
-from rnn_demo.jobs import Progress, ProgressKind
 
 AXIS_FONTS = dict(tickfont=dict(size=FONT_SIZE), title_font=dict(size=FONT_SIZE))
 LAYOUT = dict(font=dict(size=FONT_SIZE), margin=dict(l=70, r=20, t=50, b=60),

@@ -7,8 +7,8 @@ from typing import Sequence
 
 import plotly.graph_objects as go
 
+from rnn_demo.core.setups import Step
 from rnn_demo.figures.common import FONT_SIZE, safe
-from rnn_demo.tasks.common import Step
 
 ROW_Y = {"input": 0.0, "state": 1.3, "output": 2.6}  # vertical position of the X_t, S_t and Y_t rows
 COLORS = {  # (fill, border) of a box in use

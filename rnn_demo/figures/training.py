@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from rnn_demo.core.events import Progress, ProgressKind
 from rnn_demo.figures.common import FONT_SIZE, safe
-from rnn_demo.jobs import Progress, ProgressKind
 
 # Okabe-Ito colours, safe for colour-blind students, one per curve; the sentiment pair (blue / vermillion) is left
 # for sentiment. Validation curves are also dashed with markers, so they differ without colour too.

@@ -1,0 +1,187 @@
+"""The one path every live training in the app takes: a `Job` that waits in a visible queue, runs in a background
+thread, reports `Progress`, stops on request and belongs to one user's session.
+
+A job runs `work(on_event, should_stop)`: any function that calls `on_event(Progress(...))` as it goes, checks
+`should_stop()` between steps, and returns its result (also when stopped early, so a partial model is kept). This
+module knows nothing of IMDb, Keras or the app's settings; `rnn_demo.model.progress.KerasProgress` turns a Keras fit into
+these events. Pure Python, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from rnn_demo.core.events import Progress
+
+_job_numbers = itertools.count(1)
+
+
+class JobStatus(enum.Enum):
+    WAITING = "waiting"  # queued for a free slot
+    RUNNING = "running"
+    DONE = "done"  # the work ran to its end
+    STOPPED = "stopped"  # stopped on request (or its owner left); the partial result is kept
+    FAILED = "failed"  # the work raised; `Job.error` says why
+    CANCELLED = "cancelled"  # stopped while still waiting: it never ran
+
+    @property
+    def finished(self) -> bool:
+        return self not in (JobStatus.WAITING, JobStatus.RUNNING)
+
+
+class TrainingSlots:
+    """At most `capacity` trainings at once on this server; the others wait first come, first served."""
+
+    def __init__(self, capacity: int):
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}.")
+        self.capacity = capacity
+        self._condition = threading.Condition()
+        self._running: set[int] = set()
+        self._waiting: list[int] = []
+        self._started: dict[int, float] = {}  # job id -> when it took its slot
+        self._durations: list[float] = []  # seconds the latest finished jobs held their slot
+
+    def expected_wait(self, job_id: int, now: float | None = None) -> float | None:
+        """Seconds until `job_id` should get a slot, from the measured time the last jobs held theirs; None while
+        nothing has been measured yet or when the job is not waiting."""
+        now = time.monotonic() if now is None else now
+        with self._condition:
+            if job_id not in self._waiting or not self._durations:
+                return None
+            typical = sorted(self._durations)[len(self._durations) // 2]  # median of the recent jobs
+            # Every slot frees up when its job's typical time is over; the queue ahead then takes them in turns.
+            frees = sorted(max(0.0, typical - (now - self._started[running])) for running in self._running)
+            frees += [0.0] * (self.capacity - len(frees))
+            for _ in range(self._waiting.index(job_id)):
+                frees[0] += typical
+                frees.sort()
+            return frees[0]
+
+    def acquire(self, job_id: int, give_up: Callable[[], bool]) -> bool:
+        """Block until `job_id` may run (True), or until `give_up()` says to stop waiting (False)."""
+        with self._condition:
+            self._waiting.append(job_id)
+            # give_up() is asked before every look at the slots, also the first one after a slot frees: a job
+            # stopped while waiting never starts, even when its Stop and a free slot arrive together.
+            while not give_up():
+                if self._waiting[0] == job_id and len(self._running) < self.capacity:
+                    break
+                self._condition.wait(timeout=0.2)
+            else:
+                self._waiting.remove(job_id)
+                self._condition.notify_all()
+                return False
+            self._waiting.pop(0)
+            self._running.add(job_id)
+            self._started[job_id] = time.monotonic()
+            self._condition.notify_all()
+            return True
+
+    def release(self, job_id: int) -> None:
+        with self._condition:
+            self._running.discard(job_id)
+            if (started := self._started.pop(job_id, None)) is not None:
+                self._durations = (self._durations + [time.monotonic() - started])[-20:]
+            self._condition.notify_all()
+
+    def position(self, job_id: int) -> int | None:
+        """1-based place in the queue, or None when not waiting."""
+        with self._condition:
+            return self._waiting.index(job_id) + 1 if job_id in self._waiting else None
+
+    @property
+    def running(self) -> int:
+        with self._condition:
+            return len(self._running)
+
+    @property
+    def waiting(self) -> int:
+        with self._condition:
+            return len(self._waiting)
+
+
+Work = Callable[[Callable[[Progress], None], Callable[[], bool]], Any]
+
+
+@dataclass(eq=False)
+class Job:
+    """One user's live training: `work(on_event, should_stop)` run in a background thread once a slot is free.
+
+    The job stops when asked (`request_stop`), and by itself when its owner has been gone for longer than
+    `grace_seconds` (`is_connected()` False all that time): a Wi-Fi blip or a closed laptop lid that comes back in
+    time loses nothing, while a closed tab stops costing CPU."""
+
+    work: Work
+    slots: TrainingSlots
+    name: str = "training"  # what is trained, for messages ("IMDb sentiment LSTM", "one-to-many wave")
+    is_connected: Callable[[], bool] = lambda: True  # False while the owner's browser session is disconnected
+    grace_seconds: float = 120.0  # how long an owner may be disconnected before the job stops
+    clock: Callable[[], float] = time.monotonic
+    job_id: int = field(default_factory=lambda: next(_job_numbers))
+    status: JobStatus = JobStatus.WAITING
+    events: list[Progress] = field(default_factory=list)
+    result: Any = None
+    error: str | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _gone_since: float | None = None
+    _thread: threading.Thread | None = None
+
+    def start(self) -> "Job":
+        self._thread = threading.Thread(target=self._run, name=f"job-{self.job_id}", daemon=True)
+        self._thread.start()
+        return self
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def should_stop(self) -> bool:
+        """True once a stop was requested or the owner has been gone for longer than the grace period."""
+        if self._stop.is_set():
+            return True
+        if self.is_connected():
+            self._gone_since = None
+        elif self._gone_since is None:
+            self._gone_since = self.clock()
+        elif self.clock() - self._gone_since > self.grace_seconds:
+            self._stop.set()
+            return True
+        return False
+
+    @property
+    def finished(self) -> bool:
+        return self.status.finished
+
+    @property
+    def queue_position(self) -> int | None:
+        return self.slots.position(self.job_id) if self.status is JobStatus.WAITING else None
+
+    @property
+    def latest(self) -> Progress | None:
+        return self.events[-1] if self.events else None
+
+    def join(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        if not self.slots.acquire(self.job_id, give_up=self.should_stop):
+            self.status = JobStatus.CANCELLED
+            return
+        try:
+            self.status = JobStatus.RUNNING
+            self.result = self.work(self.events.append, self.should_stop)
+            self.status = JobStatus.STOPPED if self._stop.is_set() else JobStatus.DONE
+        except ValueError as error:  # bad settings for this data, e.g. a vocabulary larger than the reviews hold
+            self.error, self.status = str(error), JobStatus.FAILED
+        except Exception as error:  # noqa: BLE001 - the student gets a message, the log gets the traceback
+            traceback.print_exc()
+            self.error, self.status = f"{self.name} failed: {type(error).__name__}: {error}", JobStatus.FAILED
+        finally:
+            self.slots.release(self.job_id)

@@ -1,0 +1,9 @@
+"""The Streamlit layer, the only package that imports streamlit; pages/ and app.py call into it.
+
+By concern: shared (read-only caches every session shares: pretrained bundles, the IMDb reviews, training slots),
+session_models (a session's runs and the model each page shows), training_panel (starting a job, its queue place,
+progress and Stop), charts (drawing Plotly figures with st.plotly_chart, one session at a time), url_state (a view
+in the link), own_texts (the Train page's upload or paste), widgets (small helpers every page uses) and
+streamlit_hooks (the few private Streamlit hooks with no public equivalent, each with its reason and a fallback).
+
+It may import every other layer of rnn_demo except tools."""

@@ -1,0 +1,48 @@
+"""Charts on a page: every figure is drawn with Streamlit's own `st.plotly_chart`. Here live the server's chart
+turn (one session at a time draws its charts) and the figures a session remembers for reruns that change nothing
+they show."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+
+import plotly.graph_objects as go
+import streamlit as st
+
+FIGURES_KEPT = 16  # figures a session keeps for reruns that change nothing they show (Inspect draws 6 per review)
+
+# One per server process, shared by every session: a plain module attribute (Streamlit imports this module once per
+# process), not an st.cache_resource, whose lookup costs ~50 µs on each of a rerun's calls.
+_CHART_TURN = threading.RLock()
+
+
+def chart_turn() -> threading.RLock:
+    """The server's turn to draw the heavy rest of a page (charts, their serialisation), one session at a time: `with
+    charts.chart_turn(): ...`. That work is pure Python, so under the interpreter lock 30 sessions doing it at once
+    only take turns in 5 ms slices, and the server's event loop, which sends every session's messages, and the
+    sessions still computing their prediction wait behind all of them: a student's prediction reached the browser
+    only when everyone's charts were done. Waiting for the turn costs no CPU. Reentrant."""
+    return _CHART_TURN
+
+
+def remembered_figure(name: str, sources: tuple, options: tuple, build) -> go.Figure:
+    """build() (a Plotly figure or a spec dict) as a Plotly figure, remembered in this session for the last
+    FIGURES_KEPT (name, sources, options): a rerun that changes nothing a figure shows (another widget, a download, a
+    second look) reuses it instead of building and validating it again.
+    `sources` are the inspections drawn (session_models.inspect_review returns the same object for the same model
+    and review), held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a
+    new figure; `options` are every other input of the figure (hashable: states, unit order, contrast, font size)."""
+    memo: OrderedDict = st.session_state.setdefault("remembered_figures", OrderedDict())
+    key = (name, tuple(id(source) for source in sources), options)
+    entry = memo.get(key)
+    if entry is None or any(ref() is not source for ref, source in zip(entry[0], sources)):
+        with chart_turn():
+            built = build()
+            figure = built if isinstance(built, go.Figure) else go.Figure(built)
+        memo[key] = entry = (tuple(weakref.ref(source) for source in sources), figure)
+        while len(memo) > FIGURES_KEPT:
+            memo.popitem(last=False)
+    memo.move_to_end(key)
+    return entry[1]

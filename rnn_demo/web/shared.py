@@ -1,0 +1,71 @@
+"""What every session shares, read-only (`st.cache_resource` / `st.cache_data`): the pretrained bundles, the
+tokenised IMDb reviews, the memory ledger of students' models, the server's training slots (which start the training
+workers), the hidden states the unit search reads, and the shipped models' accuracy by review length."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from rnn_demo.core import data
+from rnn_demo.core.text import tokenize
+from rnn_demo.model import training, unit_search
+from rnn_demo.model.models import PRETRAINED_MODELS, Bundle, load_bundle
+from rnn_demo.serving import runs, training_backends
+from rnn_demo.serving.jobs import TrainingSlots
+
+
+@st.cache_resource(show_spinner="Loading the pretrained model…")
+def pretrained_bundle(preset: str = "fast") -> Bundle:
+    """A bundle shipped in assets/models/<preset>, shared read-only by every session."""
+    return load_bundle(PRETRAINED_MODELS / preset)
+
+
+@st.cache_resource(show_spinner="Reading the IMDb reviews (once per server)…")
+def imdb_reviews(source: str = "bundled") -> training.TokenizedReviews:
+    """All reviews of a source, each tokenised once when first used and shared by every session (about 70 MB for
+    the 25,000 bundled reviews, whatever subsets students choose). source: "bundled" or "keras" (needs the
+    internet)."""
+    return training.TokenizedReviews(data.load(source))
+
+
+def tokenized_imdb(seed: int, subset: int | None, source: str = "bundled") -> training.TokenizedSplits:
+    """The split reviews as tokens: positions into the shared reviews, so a new subset copies nothing."""
+    return imdb_reviews(source).splits(seed, subset)
+
+
+@st.cache_resource
+def memory_ledger() -> runs.MemoryLedger:
+    """The memory every session's kept models hold, against the server's budget (RNN_DEMO_SERVER_MODELS_MB)."""
+    return runs.MemoryLedger(int(os.environ.get("RNN_DEMO_SERVER_MODELS_MB", runs.SERVER_BUDGET // runs.MB)) * runs.MB)
+
+
+@st.cache_data(show_spinner="Scoring the shipped SimpleRNN and LSTM on every IMDb test review (once per server)…")
+def imdb_accuracy_by_length() -> list[dict]:
+    """Test accuracy of the shipped SimpleRNN and LSTM bundles (same `fast` settings) by review length."""
+    from rnn_demo.model.review_length import accuracy_by_length
+
+    bundles = {"SimpleRNN": pretrained_bundle("simple_rnn"), "LSTM": pretrained_bundle("fast")}
+    seed = bundles["LSTM"].config.train.seed
+    if any(bundle.config.train.seed != seed for bundle in bundles.values()):
+        raise ValueError("the two bundles were trained on different splits; retrain them with the same --seed.")
+    test = data.split(data.load("bundled"), seed=seed, subset=bundles["LSTM"].config.train.subset).test
+    return accuracy_by_length(bundles, [tokenize(review) for review in test.texts], test.labels)
+
+
+@st.cache_resource
+def training_slots() -> TrainingSlots:
+    """At most RNN_DEMO_MAX_TRAININGS trainings at once on this server (default: the number of CPU cores). First
+    called when the server runs its first page (app.py): IMDb trainings' worker processes, one per slot, then start
+    and warm up in the background, so the first student's training does not wait for them."""
+    slots = TrainingSlots(training_backends.training_slot_count())
+    training_backends.start_workers(slots.capacity)
+    return slots
+
+
+@st.cache_resource(show_spinner="Computing the hidden states of the test reviews to search (once per model)…",
+                   max_entries=2)
+def pretrained_state_index(preset: str) -> unit_search.StateIndex:
+    bundle = pretrained_bundle(preset)
+    return unit_search.build_index(bundle, unit_search.search_reviews(bundle))

@@ -1,0 +1,108 @@
+"""Live training on a page: a session's job queued on the server's slots (`start_job`), the panel that shows its
+place in the queue, its progress and Stop (`job_panel`), and the Train page's IMDb or own-texts training
+(`start_training`), kept as a new run of the session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rnn_demo.core.config import RunConfig
+from rnn_demo.core.own_data import OwnData
+from rnn_demo.core.own_data import fit_config as fit_own_config
+from rnn_demo.model import training
+from rnn_demo.serving import training_backends
+from rnn_demo.serving.jobs import Job, JobStatus
+from rnn_demo.web import own_texts
+from rnn_demo.web.session_models import TRAINING_JOB, run_history, session_job
+from rnn_demo.web.shared import memory_ledger, tokenized_imdb, training_slots
+from rnn_demo.web.streamlit_hooks import session_connected_check
+
+
+def disconnect_grace_seconds() -> float:
+    """How long a training outlives its owner's lost connection: as long as Streamlit keeps a disconnected session
+    for it to come back to (server.disconnectedSessionTTL, 120 s by default). A Wi-Fi blip or a laptop lid closed
+    for a minute reconnects to the same session and finds its training still running; after that the session itself
+    may be gone, and with it anyone to show the result to."""
+    return float(st.get_option("server.disconnectedSessionTTL"))
+
+
+def start_job(key: str, work, name: str) -> Job:
+    """Queue `work(on_event, should_stop)` as this session's job under `key` (stopping an earlier one there)."""
+    jobs = st.session_state.setdefault("jobs", {})
+    if (previous := jobs.get(key)) is not None and not previous.finished:
+        previous.request_stop()
+    job = Job(work, training_slots(), name=name, is_connected=session_connected_check(),
+              grace_seconds=disconnect_grace_seconds())
+    jobs[key] = job.start()
+    return job
+
+
+def _describe_progress(event) -> str:
+    eta = "estimating the time left" if event.eta is None else f"about {event.eta:.0f} s to go"
+    epoch = f"epoch {event.epoch}/{event.epochs}, " if event.epochs > 1 else ""
+    return (f"{epoch}step {event.step_in_epoch}/{event.steps_per_epoch} · {event.samples_per_second:,.0f} examples/s"
+            f" · {event.elapsed:.0f} s elapsed · {eta}")
+
+
+def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
+    """This session's job under `key`: its place in the queue, a progress bar, Stop, and `draw(job)` (e.g. live
+    curves), redrawn twice a second while it runs; the whole page reruns once when it finishes."""
+
+    def panel() -> None:
+        job = session_job(key)
+        if job is None:
+            st.info(idle_message)
+            return
+        event = job.latest
+        if job.status is JobStatus.WAITING:
+            slots = training_slots()
+            wait = slots.expected_wait(job.job_id)
+            expected = "" if wait is None else f" Expected start: in about {wait:.0f} s, going by the last trainings."
+            st.warning(f"Waiting for a free training slot: you are number {job.queue_position or 1} in the queue "
+                       f"({slots.running} of {slots.capacity} slots busy on this server).{expected}",
+                       icon=":material/hourglass:")
+        elif job.status is JobStatus.RUNNING:
+            if event is None:
+                starting = (" A training worker of this server is still starting up (loading TensorFlow and reading "
+                            "the reviews); a training given to it begins when it is ready."
+                            if training_backends.workers_starting() else "")
+                st.info(f"Preparing the {job.name}…{starting}")
+            else:
+                st.progress(event.fraction_done, text=_describe_progress(event))
+        if not job.finished:
+            st.button("Stop", key=f"{key}_stop", on_click=job.request_stop,
+                      help="Ends training after the current step and keeps the model as it is now.")
+        if draw is not None:
+            draw(job)
+        if job.finished and st.session_state.get(f"{key}_shown") != job.job_id:
+            st.session_state[f"{key}_shown"] = job.job_id
+            st.rerun(scope="app")  # redraw the whole page once, with the results
+
+    job = session_job(key)
+    st.fragment(panel, run_every=0.5 if job is not None and not job.finished else None)()
+    return session_job(key)
+
+
+def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData | None = None) -> Job:
+    """Start this user's training in the background (stopping any earlier one of theirs) and keep it as a new run.
+    With `own_data` (this session's parsed texts) it trains on those instead of IMDb, with a vocabulary no larger
+    than they hold; such a training always runs in this server, so the texts never leave the session. ValueError,
+    before anything starts, if the settings are invalid or the run would not fit in memory."""
+    config.validate()
+    if own_data is not None:
+        config, note = fit_own_config(config, own_data)
+    history = run_history()
+    history.admit(config, memory_ledger())
+    if own_data is not None:
+        def work(on_event, should_stop):
+            bundle = training.train(config, own_data.splits, on_event, should_stop)
+            # What 0 and 1 mean travels with the model (its metrics.json in an exported zip), as the CLI's do.
+            bundle.metrics["labels"] = {"0": own_data.mapping.negative, "1": own_data.mapping.positive}
+            return bundle
+    else:  # in this server's worker processes, on a Dask cluster, or in the job's thread (serving.training_backends)
+        work = training_backends.imdb_training_work(
+            config, source, in_thread_data=lambda: tokenized_imdb(config.train.seed, config.train.subset, source))
+    job = start_job(TRAINING_JOB, work, name="training")
+    history.add(config, job, "own texts" if own_data is not None else source, memory_ledger())
+    own_texts.remember_run(job, own_data, note if own_data is not None else None)
+    return job
