@@ -73,8 +73,8 @@ except ValueError as error:
     widgets.show_error_and_stop(str(error))
 
 negative, positive = own_texts.label_names(bundle)  # own texts name their own classes
-verdict.subheader(f"Prediction: {positive if result.prediction >= 0.5 else negative}  "
-                  f"(P({positive}) = {result.prediction:.3f})")
+verdict.subheader(f"Prediction: {widgets.plain(positive if result.prediction >= 0.5 else negative)}  "
+                  f"(P({widgets.plain(positive)}) = {result.prediction:.3f})")  # own labels shown as text
 # The rest of the page (charts, widgets, downloads) takes its turn: see charts.chart_turn.
 with charts.chart_turn():
     if not present:

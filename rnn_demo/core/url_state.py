@@ -34,7 +34,10 @@ def _parse_one(raw: str, param: UrlParam) -> Any:
             raise ValueError("not 1 or 0")
         return raw.lower() in TRUE_WORDS
     if param.kind in (int, float):
-        value = param.kind(raw)  # ValueError for text that is not a number
+        try:
+            value = param.kind(raw)
+        except ValueError:  # Python's own message would repeat the whole value
+            raise ValueError("not a whole number" if param.kind is int else "not a number") from None
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError("not a finite number")
         if (param.low is not None and value < param.low) or (param.high is not None and value > param.high):

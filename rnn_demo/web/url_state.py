@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rnn_demo.core import url_state as state
+from rnn_demo.web.widgets import plain
 
 
 def restore_view(spec: dict[str, state.UrlParam]) -> None:
@@ -19,7 +20,8 @@ def restore_view(spec: dict[str, state.UrlParam]) -> None:
     for name, value in values.items():
         st.session_state[spec[name].widget or name] = value
     for problem in problems:
-        st.warning(f"In this link, {problem}; the default is used instead.", icon=":material/link_off:")
+        # The link's text is shown as text: Markdown in it would fetch images or show links inside the app.
+        st.warning(f"In this link, {plain(problem)}; the default is used instead.", icon=":material/link_off:")
 
 
 def save_view(spec: dict[str, state.UrlParam]) -> None:

@@ -4,6 +4,8 @@ text well-formed."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 # Browsers let a text box hold half of a UTF-16 surrogate pair (a broken copy-paste, half an emoji). Streamlit's
@@ -45,13 +47,25 @@ def once_per_session(key: str, build):
 
 
 def show_error_and_stop(message: str) -> None:
-    st.error(message)
+    """Show `message` as an error, literally (it may carry a student's text, a file name or a link's value: never
+    read as Markdown), and end this run of the page."""
+    st.error(plain(message))
     st.stop()
 
 
+# Characters that mean something in Streamlit's Markdown wherever they stand; a colon only before a letter or digit
+# (":red[...]", ":material/icon:", ":smile:") or a slash ("http://", a bare link), a dot after "www", and "-", "+",
+# "1." only where they open a line (lists, rules).
+_MARKDOWN_ANYWHERE = re.compile(r"[\\`*_{}\[\]<>#|~$]|:(?=[\w/])|(?<=www)\.")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])", re.MULTILINE)
+
+
 def plain(value: str) -> str:
-    """User text inside a Markdown message, shown literally (no links, images or formatting)."""
-    return "".join("\\" + char if char in "\\`*_{}[]()<>#+-.!|~$:" else char for char in value)
+    """User text inside a Markdown message, shown literally (no links, images, formatting or icons); the rest of the
+    message keeps its own Markdown."""
+    escaped = _MARKDOWN_ANYWHERE.sub(lambda match: "\\" + match.group(0), value)
+    return _MARKDOWN_LINE_START.sub(lambda match: match.group(1) + match.group(2)[:-1] + "\\" + match.group(2)[-1],
+                                    escaped)
 
 
 def persistent(key: str, default, *, follows=None, options=None) -> dict:
