@@ -138,13 +138,10 @@ class RunConfig:
 
 
 PRESETS: dict[str, RunConfig] = {
-    # The course's model: Embedding(10000, 128) -> LSTM(128) -> Dense(1, sigmoid). Batches of 64: 128 at 3e-3 trains
-    # more reviews per second (490 against 373) but takes half the steps, and after 15 s it was at 70.6% test
-    # accuracy against 81.8-83.6% (`python -m rnn_demo bench`). Its word vectors start from word counts
-    # (rnn_demo/model/word_counts.py; the layers and parameter counts are the course's). At 1e-3 its validation accuracy
-    # then swung 2-4 points from one batch to the next (and seed 1 fell to 72% for a while); at 5e-4, handing over
-    # the weights averaged over about the last 20 batches, seeds 0, 1 and 2 stood at 87.1%, 87.1% and 87.3% after
-    # about 7,000 reviews (validation split).
+    # The course's model, Embedding(10000, 128) -> LSTM(128) -> Dense(1, sigmoid), with its layers unchanged; batches
+    # of 64 at 5e-4, word vectors that start from word counts and the weights averaged over about the last 20 batches,
+    # because of the settings tried these gave the highest and steadiest accuracy after 15 s of training
+    # (history: docs/measurements.md).
     "course": RunConfig(
         name="course",
         text=TextConfig(vocab_size=10_000, maxlen=200),
@@ -152,20 +149,9 @@ PRESETS: dict[str, RunConfig] = {
         train=TrainConfig(epochs=2, batch_size=64, learning_rate=5e-4, embedding_start="word_counts",
                           weight_average_momentum=0.95),
     ),
-    # A smaller LSTM that learns in seconds, for live training in class. Chosen on the validation split: a step of 256
-    # reviews costs about what 128 did (2,500-3,400 reviews/s against 1,900-2,400). At 5e-3 it was unstable: of seeds
-    # 0, 1, 2 one fell back to 69% and one reached 82% (test, `python -m rnn_demo bench`); at 3e-3 the validation
-    # accuracy after two epochs was 87.0%, 86.6% and 85.8%. 64-dimensional word vectors trained 30% slower; 16 units,
-    # MaxLen 150, a learning rate of 1e-2 and clipping the gradient's norm to 1 all learned less in the same time.
-    # Word vectors that start from word counts reached 87.4-88.0% validation accuracy after ONE epoch (seeds 0-2;
-    # 83.6% from a random start), so one epoch (~9 s alone): a class of 30 then trains in half the time. Tried after
-    # that, none better after one epoch's worth of time (validation, seeds 0-2, against 87.3/87.6/88.3%): averaged
-    # weights over ~10 batches 87.3/87.6/88.3%, batch 512 for two epochs 87.8/88.4/86.0%, 64 units 87.6/87.4/83.1%
-    # (and 35% slower), 20,000 words with the cosine decaying to 0 87.3/87.7/87.6%, at 4e-3 86.2/87.4%; 30,000
-    # words 87.1/88.2/87.6%, MaxLen 250 85.0/87.6/88.0% and 300 87.4/87.7/88.4% (slower). Two epochs reach 87.4% test
-    # accuracy after 15 s (median of 5, `bench --presets fast --epochs 2`) but a class of 30 then takes 380-439 s
-    # (`bench --class 30 --epochs 2`) instead of 215 s: this 2-core machine cannot give both, and one epoch keeps the
-    # class within 5 minutes (a student can still choose 2 epochs on the Train page).
+    # A smaller LSTM for live training in class: 32/32 with batches of 256 at 3e-3 (steps of 256 cost about what 128
+    # did, and 5e-3 was unstable) and a word-count start, for one epoch because that keeps a class of 30 within 5
+    # minutes on 2 cores; a student can still choose 2 epochs on the Train page (history: docs/measurements.md).
     "fast": RunConfig(
         name="fast",
         text=TextConfig(vocab_size=10_000, maxlen=200),
