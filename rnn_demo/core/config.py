@@ -105,8 +105,18 @@ class RunConfig:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
+    def parameter_count(self) -> int:
+        """Weights of Embedding -> recurrent layer -> Dense(1), as Keras counts them (equal to model.count_params()),
+        known before anything is built."""
+        embedding, units = self.model.embedding_dim, self.model.units
+        per_gate = units * (embedding + units) + units
+        recurrent = {"lstm": 4 * per_gate, "gru": 3 * (per_gate + units), "simple_rnn": per_gate}[self.model.cell]
+        return self.text.vocab_size * embedding + recurrent + units + 1
+
     @classmethod
     def from_dict(cls, data: dict) -> "RunConfig":
+        if not isinstance(data, dict) or not all(isinstance(data.get(part), dict) for part in ("text", "model", "train")):
+            raise ValueError("config is missing its 'text', 'model' or 'train' object (a config is a JSON object of three).")
         try:
             return cls(
                 name=data.get("name", "custom"),

@@ -170,6 +170,8 @@ class Vocabulary:
             raise ValueError(f"vocabulary file not found: {path}") from error
         except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as error:
             raise ValueError(f"vocabulary file {path} is corrupt: {error}") from error
+        except RecursionError:  # JSON nested thousands of levels deep
+            raise ValueError(f"vocabulary file {path} is corrupt: nested too deeply.") from None
 
 
 @dataclass(frozen=True)

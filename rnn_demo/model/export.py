@@ -22,14 +22,8 @@ import zipfile
 from pathlib import Path
 
 from rnn_demo.core.inspection import LSTM_STATES, Inspection
-from rnn_demo.model.models import (
-    CONFIG_FILE,
-    METRICS_FILE,
-    VOCAB_FILE,
-    WEIGHTS_FILE,
-    Bundle,
-    load_bundle,
-)
+from rnn_demo.model.models import (CONFIG_FILE, MAX_WEIGHTS_BYTES, METRICS_FILE, VOCAB_FILE, WEIGHTS_FILE, Bundle,
+                                   load_bundle)
 
 # Column of each recorded quantity (keys as in LSTM_STATES), named as the pictures name them.
 STATE_COLUMNS = {"input": "input_gate", "forget": "forget_gate", "candidate": "candidate", "output": "output_gate",
@@ -70,8 +64,6 @@ def activations_json(inspection: Inspection) -> str:
 
 
 BUNDLE_FILES = (WEIGHTS_FILE, CONFIG_FILE, VOCAB_FILE, METRICS_FILE)
-# The largest settings of the Train page (vocabulary 20,000 x embedding 256, LSTM 256) give about 25 MB of weights.
-MAX_WEIGHTS_BYTES = 64 * 2**20
 MAX_JSON_BYTES = 8 * 2**20
 MAX_ZIP_BYTES = 128 * 2**20
 

@@ -24,6 +24,11 @@ CONFIG_FILE = "config.json"
 VOCAB_FILE = "vocab.json"
 METRICS_FILE = "metrics.json"
 
+# The largest settings of the Train page (vocabulary 20,000 x embedding 256, LSTM 256) give about 25 MB of weights;
+# a bundle may hold up to this many bytes of float32 weights, checked before anything is built or read.
+MAX_WEIGHTS_BYTES = 64 * 2**20
+BYTES_PER_WEIGHT = 4  # float32
+
 _RECURRENT_LAYERS = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}
 
 
@@ -215,9 +220,45 @@ def _read_json(path: Path) -> dict:
     if not path.is_file():
         raise ValueError(f"model bundle file is missing: {path}")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ValueError(f"model bundle file {path} is corrupt: {error}") from error
+    except RecursionError:  # JSON nested thousands of levels deep
+        raise ValueError(f"model bundle file {path} is corrupt: nested too deeply.") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"model bundle file {path} must hold a JSON object, not {type(data).__name__}.")
+    return data
+
+
+def _check_weights_file(path: Path, config: RunConfig) -> None:
+    """Refuse a weights file whose HDF5 datasets declare more than the config's weights, before Keras reads them:
+    a dataset may declare gigabytes with nothing stored, and reading it would allocate them all."""
+    import h5py
+
+    expected = config.parameter_count()
+    declared, datasets = 0, []
+    try:
+        with h5py.File(path, "r") as weights:
+            weights.visititems(lambda name, item: datasets.append((name, item.shape, item.dtype.itemsize))
+                               if isinstance(item, h5py.Dataset) else None)
+    except (OSError, ValueError, RuntimeError) as error:
+        raise ValueError(f"model bundle file {path} is corrupt or does not fit config.json (not an HDF5 file): "
+                         f"{_first_line(error)}") from None
+    for name, shape, itemsize in datasets:
+        count = int(np.prod(shape, dtype=np.float64)) if shape else 1
+        declared += count
+        if count > expected or count * itemsize > MAX_WEIGHTS_BYTES:
+            raise ValueError(f"model bundle file {path}: dataset {name!r} declares {count:,} values; the model of "
+                             f"config.json has {expected:,} weights in all.")
+    if declared > expected:
+        raise ValueError(f"model bundle file {path} declares {declared:,} values; the model of config.json has "
+                         f"{expected:,} weights.")
+
+
+def _first_line(error: Exception, limit: int = 300) -> str:
+    """An error's first line (Keras' shape errors carry multi-line tensor dumps), at most `limit` characters."""
+    line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return line if len(line) <= limit else line[:limit] + "…"
 
 
 def load_bundle(folder: str | Path) -> Bundle:
@@ -226,6 +267,10 @@ def load_bundle(folder: str | Path) -> Bundle:
     if not folder.is_dir():
         raise ValueError(f"model bundle folder not found: {folder}")
     config = RunConfig.from_dict(_read_json(folder / CONFIG_FILE))
+    if config.parameter_count() * BYTES_PER_WEIGHT > MAX_WEIGHTS_BYTES:
+        raise ValueError(f"{folder / CONFIG_FILE} describes {config.parameter_count():,} weights "
+                         f"({config.parameter_count() * BYTES_PER_WEIGHT / 2**20:,.0f} MB); a model bundle may hold "
+                         f"at most {MAX_WEIGHTS_BYTES // 2**20} MB.")
     vocab = Vocabulary.load(folder / VOCAB_FILE)
     metrics = _read_json(folder / METRICS_FILE)
     if vocab.size > config.text.vocab_size:
@@ -233,9 +278,11 @@ def load_bundle(folder: str | Path) -> Bundle:
     weights = folder / WEIGHTS_FILE
     if not weights.is_file():
         raise ValueError(f"model bundle file is missing: {weights}")
+    _check_weights_file(weights, config)
     model = build_classifier(config)
     try:
         model.load_weights(weights)
     except Exception as error:  # h5py and keras raise many kinds for a damaged file
-        raise ValueError(f"model bundle file {weights} is corrupt or does not fit config.json: {error}") from error
+        raise ValueError(f"model bundle file {weights} is corrupt or does not fit config.json: "
+                         f"{_first_line(error)}") from None
     return Bundle(config, vocab, model, metrics)

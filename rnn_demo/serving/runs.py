@@ -26,10 +26,7 @@ SERVER_BUDGET = 2_000 * MB  # 30 students x 3 course-model runs = 1.5 GB fits; a
 
 def parameter_count(config: RunConfig) -> int:
     """Weights of Embedding -> recurrent layer -> Dense(1), as Keras counts them (equal to model.count_params())."""
-    embedding, units = config.model.embedding_dim, config.model.units
-    per_gate = units * (embedding + units) + units
-    recurrent = {"lstm": 4 * per_gate, "gru": 3 * (per_gate + units), "simple_rnn": per_gate}[config.model.cell]
-    return config.text.vocab_size * embedding + recurrent + units + 1
+    return config.parameter_count()
 
 
 def snapshot_bytes(config: RunConfig) -> int:
