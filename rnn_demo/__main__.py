@@ -65,6 +65,9 @@ def command_train(args) -> int:
         path = Path(args.data)
         if not path.is_file():
             raise ValueError(f"data file not found: {path}")
+        if (size := path.stat().st_size) > own_data.MAX_FILE_BYTES:  # said before reading a byte of it
+            raise ValueError(f"data file {path} is {size / 2**20:,.1f} MB; the limit is "
+                             f"{own_data.MAX_FILE_BYTES // 2**20} MB (as in the app). Use fewer or shorter texts.")
         own = own_data.parse(path.read_bytes(), name=path.name, swap=args.swap_labels)
         run, note = own_data.fit_config(run, own)
         for line in (*own.notes, note, f"labels: {own.mapping.negative!r} -> 0, {own.mapping.positive!r} -> 1 "
@@ -83,6 +86,10 @@ def command_train(args) -> int:
     return 0
 
 
+# --file is read whole: 20 MB is some 20,000 IMDb-length reviews, and at most a few hundred MB of memory while read.
+MAX_REVIEW_FILE_BYTES = 20 * 2**20
+
+
 def _read_reviews(args) -> list[str]:
     """The reviews of --text, or the non-empty lines of --file; a bad line is named by its number."""
     from rnn_demo.core.text import MAX_REVIEW_CHARS
@@ -94,6 +101,9 @@ def _read_reviews(args) -> list[str]:
         raise ValueError(f"review file {path} is a directory; give a text file with one review per line.")
     if not path.is_file():
         raise ValueError(f"review file not found: {path}")
+    if (size := path.stat().st_size) > MAX_REVIEW_FILE_BYTES:  # said before reading a byte of it
+        raise ValueError(f"review file {path} is {size / 2**20:,.1f} MB; the limit is "
+                         f"{MAX_REVIEW_FILE_BYTES // 2**20} MB. Split it into smaller files.")
     reviews = []
     for number, raw in enumerate(path.read_bytes().splitlines(), start=1):
         try:
@@ -114,8 +124,9 @@ def _read_reviews(args) -> list[str]:
 def command_inspect(args) -> int:
     from rnn_demo.model import export, inspect, models
 
+    reviews = _read_reviews(args)  # bad input is named before the model is loaded
     bundle = export.load_model(args.model or models.PRETRAINED_MODELS / "fast")
-    for review in _read_reviews(args):
+    for review in reviews:
         result = inspect.inspect(bundle, review)
         if args.json:
             print(json.dumps(result.to_json_dict(), ensure_ascii=False))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ SPLIT_FRACTIONS = (0.8, 0.1, 0.1)  # train / validation / test, stratified, as f
 SPLIT_SEED = 0
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 TEXT_COLUMN, LABEL_COLUMN = "text", "label"
+MAX_HEADER_CHARS = 1_000  # a header line names a few columns; a longer first line is data, never a header
 LIMITS = (f"Limits: files up to {MAX_FILE_BYTES // 2**20} MB, at most {MAX_ROWS:,} rows, at most "
           f"{MAX_TEXT_CHARS:,} characters per text, exactly two labels with at least {MIN_ROWS_PER_LABEL} rows each.")
 
@@ -80,7 +82,8 @@ def label_mapping(spellings: set[str]) -> LabelMapping:
     first, second = sorted(spellings)
     try:
         low, high = sorted((first, second), key=float)
-        return LabelMapping(low, high, "the larger number is positive")
+        if all(math.isfinite(float(label)) for label in (low, high)):
+            return LabelMapping(low, high, "the larger number is positive")
     except ValueError:
         pass
     for known, is_positive, kind in ((POSITIVE_LABELS, True, "positive"), (NEGATIVE_LABELS, False, "negative")):
@@ -127,11 +130,34 @@ def _is_cp1252(raw: bytes) -> bool:
 
 def _header_delimiter(first_line: str) -> str | None:
     """The delimiter under which the header names both a text and a label column, or None."""
+    if len(first_line) > MAX_HEADER_CHARS:  # no header is this long (and csv refuses fields over 131,072 characters)
+        return None
     for delimiter in DELIMITERS:
         names = {name.strip().lower() for name in next(csv.reader([first_line], delimiter=delimiter), [])}
         if {TEXT_COLUMN, LABEL_COLUMN} <= names:
             return delimiter
     return None
+
+
+def _excel_separator_line(decoded: str) -> tuple[str, str | None]:
+    """Excel's CSV may open with a line "sep=;" naming the delimiter: the text without it, and that delimiter."""
+    first, _, rest = decoded.partition("\n")
+    hint = first.strip()
+    if len(hint) == 5 and hint.lower().startswith("sep=") and hint[4] in DELIMITERS:
+        return rest, hint[4]
+    return decoded, None
+
+
+def _normal_label(label: str) -> str:
+    """A label as compared: lowercased and stripped, and a number written one way ("1.0" and "1" are one label)."""
+    label = label.strip().lower()
+    try:
+        number = float(label)
+    except ValueError:
+        return label
+    if not math.isfinite(number):
+        return label  # "nan" and "inf" are words here, not numbers
+    return str(int(number)) if number.is_integer() else format(number, "g")
 
 
 def _table_rows(decoded: str, delimiter: str) -> tuple[list[tuple[str, str, int]], int]:
@@ -147,7 +173,7 @@ def _table_rows(decoded: str, delimiter: str) -> tuple[list[tuple[str, str, int]
             if len(rows) + skipped >= MAX_ROWS:
                 raise ValueError(f"the file has more than {MAX_ROWS:,} rows; use at most {MAX_ROWS:,}.")
             row_text = cells[text_at] if text_at < len(cells) else ""
-            label = cells[label_at].strip().lower() if label_at < len(cells) else ""
+            label = _normal_label(cells[label_at]) if label_at < len(cells) else ""
             if not row_text.strip() or not label:
                 skipped += 1
                 continue
@@ -182,7 +208,7 @@ def _pasted_rows(decoded: str) -> tuple[list[tuple[str, str, int]], list[str]]:
     if len(firsts) > 2 and len(seconds) == 2:
         pairs = [(number, second, first) for number, first, second in pairs]
         notes.append("The lines were text<TAB>label (the label second); read them that way.")
-    return [(label.strip().lower(), row_text, number) for number, label, row_text in pairs], notes
+    return [(_normal_label(label), row_text, number) for number, label, row_text in pairs], notes
 
 
 def parse(raw: bytes | str, name: str = "pasted text", swap: bool = False) -> OwnData:
@@ -196,8 +222,15 @@ def parse(raw: bytes | str, name: str = "pasted text", swap: bool = False) -> Ow
     if not decoded.strip():
         raise ValueError(f"{name} is empty: it needs a header line naming the columns text and label, then one row "
                          "per text (or lines label<TAB>text).")
+    decoded, excel_delimiter = _excel_separator_line(decoded.lstrip("\r\n"))
+    if not decoded.strip():
+        raise ValueError(f"{name} holds only Excel's sep= line: it needs a header line naming the columns text and "
+                         "label, then one row per text.")
     first_line = decoded.lstrip("\r\n").splitlines()[0]
     delimiter = _header_delimiter(first_line)
+    if excel_delimiter is not None and delimiter not in (None, excel_delimiter):
+        notes.append(f"Excel's first line names the {DELIMITERS[excel_delimiter]} as delimiter, but the header is "
+                     f"separated by {DELIMITERS[delimiter]}s; read it by the header.")
     if delimiter is not None:
         rows, skipped = _table_rows(decoded.lstrip("\r\n"), delimiter)
         notes.append(f"Read as a table separated by {DELIMITERS[delimiter]}s, columns '{TEXT_COLUMN}' and "
@@ -206,7 +239,9 @@ def parse(raw: bytes | str, name: str = "pasted text", swap: bool = False) -> Ow
         if not rows:
             raise ValueError(f"{name} has a header but no rows with both a text and a label.")
     elif name.lower().endswith((".csv", ".tsv")) or "\t" not in decoded:
-        found = ", ".join(repr(cell.strip()) for cell in next(csv.reader([first_line]), [])[:6])
+        shown = first_line[:MAX_HEADER_CHARS]  # a line of any length: only its start is read and named
+        found = ", ".join(repr(cell.strip()[:40]) for cell in next(csv.reader([shown], delimiter=excel_delimiter or ","),
+                                                                    [])[:6])
         raise ValueError(f"{name} lacks the columns: its first line must name the columns '{TEXT_COLUMN}' and "
                          f"'{LABEL_COLUMN}' (found: {found or 'nothing'}). Or paste lines label<TAB>text.")
     else:
