@@ -43,8 +43,7 @@ def pool():
 
 
 def pool_work(pool, config):
-    relayed = pool.relay(plain_training.train_imdb_plain, config.to_dict(), "bundled")
-    return lambda on_event, should_stop: plain_training.bundle_from_plain(relayed(on_event, should_stop))
+    return plain_training.relayed_imdb_training(pool.relay, config, "bundled")
 
 
 def wait_for_a_step(job: Job, timeout: float = 120) -> None:

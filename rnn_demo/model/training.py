@@ -138,8 +138,11 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     encoded = data if isinstance(data, EncodedSplits) else encode_splits(config, data)
 
     batches_per_epoch = max(1, len(encoded.x_train) // config.train.batch_size)
-    model = build_classifier(config)
-    compile_classifier(model, config.train.learning_rate,
+    model = build_classifier(config)  # built once: the run keeps it
+    # Fitted through a view of the same layers that alone holds the optimizer, so the kept model has none: Adam's
+    # two moment estimates would double the memory a kept run holds.
+    trainer = keras.Model(model.inputs, model.outputs, name=model.name)
+    compile_classifier(trainer, config.train.learning_rate,
                        decay_steps=config.train.epochs * batches_per_epoch if config.train.decay_learning_rate else None,
                        weight_average_momentum=config.train.weight_average_momentum)
     batches = tf.data.Dataset.from_tensor_slices((encoded.x_train, encoded.y_train)).shuffle(
@@ -154,10 +157,10 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     counts = StartEmbeddingFromCounts(encoded.x_train, encoded.y_train)
     if config.train.embedding_start == "word_counts":  # last, so every clock above counts the counting
         callbacks.append(counts)
-    model.fit(batches, epochs=config.train.epochs, callbacks=callbacks, verbose=0, shuffle=False)
+    trainer.fit(batches, epochs=config.train.epochs, callbacks=callbacks, verbose=0, shuffle=False)
     train_seconds = time.perf_counter() - progress.started
 
-    test_metrics = evaluate(model, encoded.x_test, encoded.y_test)
+    test_metrics = evaluate(trainer, encoded.x_test, encoded.y_test)
     metrics = {
         "test_accuracy": test_metrics["accuracy"], "test_loss": test_metrics["loss"],
         "confusion": test_metrics["confusion"], "test_reviews": test_metrics["reviews"],
@@ -167,7 +170,4 @@ def train(config: RunConfig, data: Splits | TokenizedSplits | EncodedSplits,
     }
     if counts.ratios is not None:
         metrics["word_counts_start"] = strongest_words(counts.ratios, encoded.vocab.words)
-    # Kept without the optimizer: Adam's two moment estimates would double the memory a kept run holds.
-    kept = build_classifier(config)
-    kept.set_weights(model.get_weights())
-    return Bundle(config, encoded.vocab, kept, metrics, progress.snapshots)
+    return Bundle(config, encoded.vocab, model, metrics, progress.snapshots)

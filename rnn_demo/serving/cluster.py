@@ -3,23 +3,24 @@
 Set `RNN_DEMO_DASK_SCHEDULER=tcp://host:8786` in the environment of `streamlit run app.py` and every IMDb training job
 is sent to that scheduler's workers instead of a thread in the server. The app's job path does not change:
 `remote_imdb_training(...)` returns a work function for `rnn_demo.serving.jobs.Job` that runs in the server as a thin relay.
-It submits the training to the cluster, hands progress events back as they come (a Dask `Queue`), passes Stop on to
-the worker (a Dask `Event`), and rebuilds the result from plain arrays and JSON-able values (weights, config,
-vocabulary, metrics): no model object is ever pickled. Without the variable, nothing here is imported.
+It submits the training to the cluster and follows it with `rnn_demo.serving.relay`, the relay the server's own worker
+processes use too: progress events come back as they come (a Dask `Queue`), Stop goes to the worker (a Dask `Event`),
+and the result is rebuilt from plain arrays and JSON-able values (`rnn_demo.serving.plain_training`): no model object
+is ever pickled. Without the variable, nothing here is imported.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
-import time
 import uuid
 from typing import Callable
 
-from rnn_demo.serving.plain_training import bundle_from_plain, train_imdb_plain
+from rnn_demo.serving import plain_training
+from rnn_demo.serving.relay import follow, run_reporting
 
 SCHEDULER_VARIABLE = "RNN_DEMO_DASK_SCHEDULER"
-RELAY_SECONDS = 0.25  # how often a worker sends its progress events and looks at the stop flag (each is a round trip)
 
 _clients: dict = {}
 _clients_lock = threading.Lock()
@@ -54,68 +55,70 @@ def close_clients() -> None:
         _clients.clear()
 
 
+class _DaskWorkerEnd:
+    """The Dask worker's end of the relay (`rnn_demo.serving.relay.WorkerEnd`): batches go on the run's Dask `Queue`,
+    Stop is the run's Dask `Event` (each look a round trip to the scheduler)."""
+
+    def __init__(self, run_id: str):
+        from distributed import Event, Queue
+
+        self.events, self.stop = Queue(f"rnn-demo-events-{run_id}"), Event(f"rnn-demo-stop-{run_id}")
+
+    def send(self, events: list) -> None:
+        self.events.put(events)
+
+    def stop_requested(self) -> bool:
+        return self.stop.is_set()
+
+    def close(self) -> None:
+        """Nothing to mark: the server knows the run is over when its future is done."""
+
+
 def _on_worker(task: Callable, args: tuple, run_id: str):
-    """Runs on a Dask worker: `task(*args, on_event, should_stop)`, with events batched and the stop flag polled at
-    most every RELAY_SECONDS."""
-    from distributed import Event, Queue
+    """Runs on a Dask worker: `task(*args, on_event, should_stop)`, relayed to the server through Dask."""
+    return run_reporting(task, args, _DaskWorkerEnd(run_id))
 
-    events, stop = Queue(f"rnn-demo-events-{run_id}"), Event(f"rnn-demo-stop-{run_id}")
-    pending: list = []
-    last = {"sent": 0.0, "checked": 0.0, "stop": False}
 
-    def on_event(event) -> None:
-        pending.append(event)
-        if time.monotonic() - last["sent"] >= RELAY_SECONDS or event.kind.value != "step":
-            events.put(list(pending))
-            pending.clear()
-            last["sent"] = time.monotonic()
+class _DaskServerEnd:
+    """The server's end of the relay (`rnn_demo.serving.relay.ServerEnd`): submits one run of `task(*args, on_event,
+    should_stop)` to the cluster, with a Dask `Queue` for its events and a Dask `Event` for Stop."""
 
-    def should_stop() -> bool:
-        if not last["stop"] and time.monotonic() - last["checked"] >= RELAY_SECONDS:
-            last["stop"], last["checked"] = stop.is_set(), time.monotonic()
-        return last["stop"]
+    def __init__(self, client, task: Callable, args: tuple):
+        from distributed import Event, Queue
 
-    result = task(*args, on_event, should_stop)
-    if pending:
-        events.put(list(pending))
-    return result
+        run_id = uuid.uuid4().hex
+        self.events = Queue(f"rnn-demo-events-{run_id}", client=client)
+        self.stop = Event(f"rnn-demo-stop-{run_id}", client=client)
+        self.future = client.submit(_on_worker, task, args, run_id, pure=False, key=f"rnn-demo-{run_id}")
+
+    def receive(self, timeout: float) -> tuple[list, bool]:
+        if self.future.done():  # the worker put every batch before its task returned: take what is left
+            return [event for batch in self.events.get(batch=True) for event in batch], True
+        try:
+            return self.events.get(timeout=timeout), False
+        except TimeoutError:
+            return [], False
+
+    def send_stop(self) -> None:
+        self.stop.set()
+
+    def result(self):
+        return self.future.result()
 
 
 def relay(address: str, task: Callable, *args) -> Callable:
     """A work function for rnn_demo.serving.jobs.Job that runs `task(*args, on_event, should_stop)` on the cluster."""
 
     def work(on_event, should_stop):
-        from distributed import Event, Queue
-
-        client = client_for(address)
-        run_id = uuid.uuid4().hex
-        events = Queue(f"rnn-demo-events-{run_id}", client=client)
-        stop = Event(f"rnn-demo-stop-{run_id}", client=client)
-        future = client.submit(_on_worker, task, args, run_id, pure=False, key=f"rnn-demo-{run_id}")
+        server_end = _DaskServerEnd(client_for(address), task, args)
         try:
-            while not future.done():
-                try:
-                    for event in events.get(timeout=RELAY_SECONDS):
-                        on_event(event)
-                except TimeoutError:
-                    pass
-                if should_stop() and not stop.is_set():
-                    stop.set()
-            for batch in events.get(batch=True):
-                for event in batch:
-                    on_event(event)
-            return future.result()
+            return follow(server_end, on_event, should_stop)
         finally:
-            future.release()
+            server_end.future.release()
 
     return work
 
 
 def remote_imdb_training(address: str, config, source: str = "bundled") -> Callable:
     """The work function of an IMDb training on the cluster; its result is a Bundle, as a local training's is."""
-    relayed = relay(address, train_imdb_plain, config.to_dict(), source)
-
-    def work(on_event, should_stop):
-        return bundle_from_plain(relayed(on_event, should_stop))
-
-    return work
+    return plain_training.relayed_imdb_training(functools.partial(relay, address), config, source)

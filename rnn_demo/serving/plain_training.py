@@ -1,14 +1,17 @@
 """An IMDb training whose result travels as plain values, for trainings run in another process: a local worker
 (`rnn_demo.serving.worker_pool`) or a Dask worker (`rnn_demo.serving.cluster`).
 
-`train_imdb_plain(...)` runs in the worker and returns weights (numpy arrays), config, vocabulary, metrics and
-per-epoch snapshots; `bundle_from_plain(...)` rebuilds the Bundle in the server, the architecture from code + config.
-No model object is ever pickled. Importing this module imports no TensorFlow.
+`relayed_imdb_training(relay, config, source)` is the one crossing, whichever backend relays: the settings go as
+`config.to_dict()`, `train_imdb_plain(...)` reads them back once in the worker, trains, and returns weights (numpy
+arrays), vocabulary, metrics and per-epoch snapshots; `bundle_from_plain(config, ...)` puts them in a Bundle in the
+server, with the server's own config and the architecture from code + config. No model object is ever pickled.
+Importing this module imports no TensorFlow.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import Callable
 
 
 @functools.lru_cache(maxsize=2)
@@ -35,8 +38,16 @@ def encoded_splits(source: str, seed: int, subset: int | None, text_config):
     return encoded
 
 
+def relayed_imdb_training(relay: Callable, config, source: str = "bundled") -> Callable:
+    """The work function (for `rnn_demo.serving.jobs.Job`) of an IMDb training of `config` that `relay(task, *args)`
+    runs in another process; its result is a Bundle of this very `config`, as a training in the server's is. The
+    settings cross the boundary in one plain form, `config.to_dict()`, read back once there (`train_imdb_plain`)."""
+    relayed = relay(train_imdb_plain, config.to_dict(), source)
+    return lambda on_event, should_stop: bundle_from_plain(config, relayed(on_event, should_stop))
+
+
 def train_imdb_plain(config_dict: dict, source: str, on_event, should_stop) -> dict:
-    """Train in this (worker) process; return the bundle as plain values (see `bundle_from_plain`)."""
+    """Train in this (worker) process; return the trained model as plain values (see `bundle_from_plain`)."""
     from rnn_demo.model import runtime
 
     runtime.configure_threads()  # a worker that has not run TensorFlow yet takes the app's thread pools
@@ -46,17 +57,16 @@ def train_imdb_plain(config_dict: dict, source: str, on_event, should_stop) -> d
     config = RunConfig.from_dict(config_dict)
     bundle = training.train(config, encoded_splits(source, config.train.seed, config.train.subset, config.text),
                             on_event, should_stop)
-    return {"config": config.to_dict(), "vocab": list(bundle.vocab.words), "weights": bundle.model.get_weights(),
-            "metrics": bundle.metrics, "snapshots": bundle.snapshots}
+    return {"vocab": list(bundle.vocab.words), "weights": bundle.model.get_weights(), "metrics": bundle.metrics,
+            "snapshots": bundle.snapshots}
 
 
-def bundle_from_plain(plain: dict):
-    """Rebuild a Bundle from weights, config, vocabulary and metrics: the architecture comes from code + config."""
-    from rnn_demo.core.config import RunConfig
+def bundle_from_plain(config, plain: dict):
+    """In the server: the Bundle of a training of `config` from its weights, vocabulary and metrics; the
+    architecture comes from code + config, as when a bundle is loaded from disk."""
     from rnn_demo.core.text import Vocabulary
     from rnn_demo.model.models import Bundle, build_classifier
 
-    config = RunConfig.from_dict(plain["config"])
     model = build_classifier(config)
     model.set_weights(plain["weights"])
     return Bundle(config, Vocabulary(tuple(plain["vocab"])), model, plain["metrics"], plain["snapshots"])

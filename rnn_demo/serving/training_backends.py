@@ -96,8 +96,7 @@ def imdb_training_work(config, source: str = "bundled", in_thread_data: Callable
     if (address := cluster.scheduler_address()) is not None:  # a department's Dask cluster trains, we relay
         return cluster.remote_imdb_training(address, config, source)
     if in_worker_processes():
-        relayed = shared_pool(workers).relay(plain_training.train_imdb_plain, config.to_dict(), source)
-        return lambda on_event, should_stop: plain_training.bundle_from_plain(relayed(on_event, should_stop))
+        return plain_training.relayed_imdb_training(shared_pool(workers).relay, config, source)
     from rnn_demo.model import training
 
     tokenized = (in_thread_data() if in_thread_data is not None

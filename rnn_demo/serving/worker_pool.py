@@ -7,9 +7,9 @@ interpreter lock, at nice 10: under Linux's scheduler a nice-10 process weighs 1
 so while the server has a page to rerun it gets about 90% of a busy core, and the trainings use whatever the class
 leaves idle.
 
-Same design as `rnn_demo.serving.cluster` for Dask: the Job's work function (`WorkerPool.relay`) runs in the server as a thin
-relay. It submits the training to a free worker, hands its progress events to the Job as they come, passes Stop on,
-and returns the result as plain values (`rnn_demo.serving.plain_training`): no model object crosses the process boundary.
+The Job's work function (`WorkerPool.relay`) runs in the server as a thin relay: it submits the training to a free
+worker and follows it with `rnn_demo.serving.relay`, the relay Dask's trainings use too, over the worker's pipe; the
+result comes back as plain values (`rnn_demo.serving.plain_training`): no model object crosses the process boundary.
 
 One worker is one `ProcessPoolExecutor(max_workers=1)` with the "spawn" start method (a forked copy of a process
 that has TensorFlow loaded can deadlock in TensorFlow's threads), with a duplex pipe of its own for events and Stop.
@@ -35,8 +35,9 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable
 
+from rnn_demo.serving.relay import follow, run_reporting
+
 WORKER_NICENESS = 10  # added to the server's niceness in each worker (see the module's docstring)
-RELAY_SECONDS = 0.2  # a worker sends its step events at least this often; the relay looks at Stop as often
 
 
 class WorkerLost(RuntimeError):
@@ -101,29 +102,31 @@ def _warm(warm_up: WarmUp | None) -> dict:
             "warm_up_seconds": time.perf_counter() - started}
 
 
+class _PipeWorkerEnd:
+    """The worker's end of the relay (`rnn_demo.serving.relay.WorkerEnd`) for one run: batches go to the server as
+    (run id, events), then (run id, None) as the run's end mark; the server's Stop arrives as this run's id."""
+
+    def __init__(self, channel, run_id: str):
+        self.channel, self.run_id = channel, run_id
+
+    def send(self, events: list) -> None:
+        self.channel.send((self.run_id, events))
+
+    def stop_requested(self) -> bool:
+        stop = False
+        while self.channel.poll():  # no waiting: only what has arrived (a Stop of an older run that ended before it
+            stop = self.channel.recv() == self.run_id or stop  # came is ignored)
+        return stop
+
+    def close(self) -> None:
+        self.channel.send((self.run_id, None))
+
+
 def _run(run_id: str, task: Callable, args: tuple):
-    """In a worker: `task(*args, on_event, should_stop)`. Events go to the server in batches, at least every
-    RELAY_SECONDS and at once for an epoch's end; the server's Stop arrives as this run's id on the pipe."""
-    channel, pending, state = _channel, [], {"sent": time.monotonic(), "stop": False}
-
-    def on_event(event) -> None:
-        pending.append(event)
-        if event.kind.value != "step" or time.monotonic() - state["sent"] >= RELAY_SECONDS:
-            channel.send((run_id, list(pending)))
-            pending.clear()
-            state["sent"] = time.monotonic()
-
-    def should_stop() -> bool:
-        while not state["stop"] and channel.poll():  # no waiting: only what has arrived (a Stop of an older run
-            state["stop"] = channel.recv() == run_id  # that ended before it came is ignored)
-        return state["stop"]
-
+    """In a worker: `task(*args, on_event, should_stop)`, relayed to the server through this worker's pipe."""
     try:
-        return task(*args, on_event, should_stop)
+        return run_reporting(task, args, _PipeWorkerEnd(_channel, run_id))
     finally:
-        if pending:
-            channel.send((run_id, pending))
-        channel.send((run_id, None))  # this run's events are complete
         _return_free_memory()
 
 
@@ -188,6 +191,31 @@ class _Worker:
         if not self.ready.done() or self.ready.exception() is not None:
             return None
         return self.ready.result()["pid"]
+
+
+class _PipeServerEnd:
+    """The server's end of the relay (`rnn_demo.serving.relay.ServerEnd`) for one run in a worker: its events come
+    on the worker's pipe, its result on the executor's own queue."""
+
+    def __init__(self, channel, run_id: str, future: Future):
+        self.channel, self.run_id, self.future = channel, run_id, future
+
+    def receive(self, timeout: float) -> tuple[list, bool]:
+        try:
+            if not self.channel.poll(timeout):
+                return [], self.future.done()  # done without its end mark: the worker died (BrokenProcessPool)
+            got, events = self.channel.recv()
+        except (EOFError, OSError):  # the worker's end of the pipe closed: it died; the executor says so soon
+            return [], True
+        if got != self.run_id:
+            return [], False
+        return ([], True) if events is None else (events, False)
+
+    def send_stop(self) -> None:
+        self.channel.send(self.run_id)
+
+    def result(self):
+        return self.future.result(timeout=30)
 
 
 THREADS_VARIABLE = "RNN_DEMO_WORKER_THREADS"
@@ -272,7 +300,7 @@ class WorkerPool:
             try:
                 future = worker.executor.submit(_run, run_id, task, args)
                 self.submitted += 1
-                return self._follow(worker, run_id, future, on_event, should_stop)
+                return follow(_PipeServerEnd(worker.channel, run_id, future), on_event, should_stop)
             except BrokenProcessPool as error:
                 if self._closed:
                     raise WorkerLost("the server ended its training workers (it is shutting down).") from error
@@ -286,27 +314,6 @@ class WorkerPool:
                     self._free.put(worker)
 
         return work
-
-    @staticmethod
-    def _follow(worker: _Worker, run_id: str, future: Future, on_event, should_stop):
-        """Hand the run's events on until its end, pass Stop on once asked; the run's result (or its error)."""
-        stop_sent = False
-        while True:
-            try:
-                got, events = worker.channel.recv() if worker.channel.poll(RELAY_SECONDS) else (None, ())
-            except (EOFError, OSError):  # the worker's end of the pipe closed: it died; the executor says so soon
-                return future.result(timeout=30)
-            if got is not None:
-                if got == run_id:
-                    if events is None:  # the run is over: its result follows on the executor's own queue
-                        return future.result()
-                    for event in events:
-                        on_event(event)
-            elif future.done():  # ended without its end mark: the worker died (BrokenProcessPool)
-                return future.result()
-            if not stop_sent and should_stop():
-                worker.channel.send(run_id)
-                stop_sent = True
 
     def _replace(self, dead: _Worker) -> _Worker:
         dead.close()
