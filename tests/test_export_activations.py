@@ -25,14 +25,14 @@ def result() -> inspection.Inspection:
     return inspect.inspect(models.Bundle(CONFIG, vocab, model), REVIEW)
 
 
-def _check_rows(rows: list[dict], result: inspection.Inspection) -> None:
+def _check_rows(rows: list[dict], result: inspection.Inspection, word=lambda token: token) -> None:
     words, units = len(result.tokens), CONFIG.model.units
     assert len(rows) == words * units
     assert [(int(row["position"]), int(row["unit"])) for row in rows] == [
         (position, unit) for position in range(1, words + 1) for unit in range(units)]
     for row in rows:
         step, unit = int(row["position"]) - 1, int(row["unit"])
-        assert row["word"] == result.tokens[step]
+        assert row["word"] == word(result.tokens[step])
         assert str(row["unknown"]) == str(bool(result.review.unknown[step]))
         for name, column in export.STATE_COLUMNS.items():
             assert float(row[column]) == pytest.approx(result.states[name][step, unit], abs=1e-6)
@@ -45,7 +45,7 @@ def test_csv_has_one_row_per_word_and_unit_with_gate_names(result):
     assert reader.fieldnames == ["position", "word", "unknown", "unit", "input_gate", "forget_gate", "candidate",
                                  "output_gate", "cell_state", "hidden_state", "running_p_positive"]
     rows = list(reader)
-    _check_rows(rows, result)
+    _check_rows(rows, result, word=export.spreadsheet_safe)
     assert '"' in result.tokens and "," in result.tokens and rows[3 * result.tokens.index('"')]["word"] == '"'
 
 
@@ -55,3 +55,14 @@ def test_json_holds_the_prediction_gate_names_and_the_same_rows(result):
     assert record["words"] == result.tokens and record["columns"] == export.COLUMNS
     assert record["gates"]["forget_gate"] == "forget gate f_t" and record["gates"]["hidden_state"] == "hidden state h_t"
     _check_rows(record["rows"], result)
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text(result):
+    """OWASP's CSV injection advice: a cell starting with = + - @ gets a ' so a spreadsheet shows it as text."""
+    assert "=" in result.tokens  # the review's "=sum(1)"
+    rows = list(csv.DictReader(io.StringIO(export.activations_csv(result))))
+    assert not [row["word"] for row in rows if row["word"].startswith(export.FORMULA_STARTS)]
+    assert rows[CONFIG.model.units * result.tokens.index("=")]["word"] == "'="
+    for formula in ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1"):
+        assert export.spreadsheet_safe(formula) == "'" + formula
+    assert export.spreadsheet_safe(-0.25) == -0.25 and export.spreadsheet_safe("good") == "good"

@@ -44,12 +44,24 @@ def activation_rows(inspection: Inspection):
             yield row
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell that a spreadsheet shows as text: a leading formula character gets a ' in front (numbers as
+    they are)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def activations_csv(inspection: Inspection) -> str:
-    """The activations as CSV text with a header row (words are quoted where needed by the csv module)."""
+    """The activations as CSV text with a header row (words are quoted where needed by the csv module, and a word a
+    spreadsheet would run as a formula, such as "=1+1", is written as text)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(activation_rows(inspection))
+    writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()}
+                     for row in activation_rows(inspection))
     return buffer.getvalue()
 
 
