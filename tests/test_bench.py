@@ -226,3 +226,19 @@ def test_run_with_epochs_trains_each_preset_for_that_many_epochs_and_checks_no_t
     with pytest.raises(ValueError, match="epochs must be between 1 and 100"):
         bench.run(presets=("fast",), repeats=1, epochs=0)
     assert len(trained) == 2  # refused before anything trained
+
+
+def test_bench_refuses_unbounded_slots_and_a_json_path_that_is_not_a_file(tmp_path):
+    """--slots 1000 would start 1,000 worker processes of ~0.5 GB; --json on a FIFO would block the bench."""
+    import os
+
+    from rnn_demo.tools import bench, class_bench
+
+    for slots in (0, -1, class_bench.MAX_SLOTS + 1, 1_000):
+        with pytest.raises(ValueError, match="--slots must be between 1 and"):
+            class_bench.run_class(2, slots=slots)
+    fifo = tmp_path / "points.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="not a regular file"):
+        bench._check_json_path(fifo)
+    assert bench._check_json_path(tmp_path / "new.json") == tmp_path / "new.json"

@@ -204,6 +204,8 @@ def _check_json_path(json_path) -> Path | None:
         raise ValueError(f"--json {path} is a folder; give a file name for the raw points.")
     if not path.absolute().parent.is_dir():
         raise ValueError(f"--json {path}: the folder {path.absolute().parent} does not exist.")
+    if path.exists() and not path.is_file():  # a FIFO or a device would block the bench or write who knows where
+        raise ValueError(f"--json {path} exists and is not a regular file; give a file name for the raw points.")
     return path
 
 

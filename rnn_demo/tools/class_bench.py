@@ -25,11 +25,17 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+MAX_SLOTS = 4 * (os.cpu_count() or 1)
+
+
 def run_class(students: int, slots: int | None = None, preset_name: str = "fast", epochs: int | None = None) -> dict:
     """Train `students` copies of the preset, as students pressing Start with its defaults would, through one queue
     of `slots` slots; print a report. `epochs`: each trains that many epochs instead of the preset's."""
     if not 1 <= students <= 500:
         raise ValueError(f"--class must be between 1 and 500 students, got {students}.")
+    # Each slot is a worker process of ~0.5 GB: more slots than cores only makes every training slower.
+    if slots is not None and not 1 <= slots <= MAX_SLOTS:
+        raise ValueError(f"--slots must be between 1 and {MAX_SLOTS}, got {slots}.")
     slots = slots or training_backends.training_slot_count()
     config = preset(preset_name) if epochs is None else preset(preset_name).with_changes(epochs=epochs)
     configs = [config] * students
