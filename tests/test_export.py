@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app_navigation import app_navigation
+from streamlit.testing.v1 import AppTest
 
 from rnn_demo.__main__ import main
 from rnn_demo.core import data
@@ -113,15 +115,36 @@ def test_command_line_errors_for_bad_model_paths(tmp_path, capsys):
         assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
 
 
-def test_no_page_accepts_an_uploaded_file():
-    """Models are never loaded from the browser: no page has an upload widget."""
-    for page in [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]:
-        assert "file_uploader" not in page.read_text(encoding="utf-8"), page.name
+def _upload_widgets(at) -> set[tuple[str, str, tuple[str, ...]]]:
+    """(kind, key, file types taken) of each widget on the page through which a browser can send a file."""
+    found = {("file_uploader", box.key, tuple(box.allowed_type)) for box in at.file_uploader}
+    found |= {(kind, box.key, ()) for kind in ("camera_input", "audio_input") for box in getattr(at, kind)}
+    return found | {("chat_input", box.key, tuple(box.proto.file_type)) for box in at.chat_input
+                    if box.proto.accept_file or box.proto.accept_audio}
+
+
+def test_models_are_never_uploaded_the_one_upload_takes_texts():
+    """Models are never loaded from the browser: asked of every page of app.py's navigation as it runs, first as it
+    opens, then with every toggle it shows switched on (the Train page's "my own texts" reveals the upload), the only
+    upload widget is the Train page's own-texts file, and it takes CSV, TSV and TXT, no model file."""
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    uploads, switched_on = {}, set()
+    for page in app_navigation():
+        at.switch_page(page.script).run()
+        assert not at.exception, f"{page.script}: {at.exception}"
+        uploads[page.script] = _upload_widgets(at)
+        for toggle in at.toggle:
+            toggle.set_value(True)
+            switched_on.add(toggle.key)
+        at.run()
+        assert not at.exception, f"{page.script} with its toggles on: {at.exception}"
+        uploads[page.script] |= _upload_widgets(at)
+    assert "own_data_on" in switched_on  # the Train page's own-texts toggle was among them
+    own_texts_file = ("file_uploader", "own_data_file", (".csv", ".tsv", ".txt"))
+    assert uploads == {page: {own_texts_file} if page == "pages/train_lstm.py" else set() for page in uploads}
 
 
 def test_home_page_offers_the_students_own_model_as_a_zip(trained):
-    from streamlit.testing.v1 import AppTest
-
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
     at.run()  # the Home page is the default page
     assert not at.get("download_button")  # nothing trained in this session: nothing to download

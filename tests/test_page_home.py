@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
+from app_navigation import NavigationPage, app_navigation
 from streamlit.testing.v1 import AppTest
 
 from rnn_demo.lessons.catalog import LESSONS
@@ -23,10 +23,12 @@ def test_lessons_come_in_the_lectures_order_and_each_page_exists():
         assert (REPO / lesson.script).is_file() and Path(lesson.script).stem == lesson.url_path
 
 
-def test_app_navigation_is_built_from_the_lessons():
-    tree = ast.parse((REPO / "app.py").read_text())
-    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    assert "LESSONS" in names
+def test_app_navigation_is_home_then_the_lessons_in_order():
+    """The menu app.py builds (asked of app.py: what it hands st.navigation) is Home, the default page, then every
+    lesson of the catalog in its order, each with its file, title, address and icon."""
+    expected = [NavigationPage("pages/home.py", "Home", "home", ":material/home:", default=True)] + [
+        NavigationPage(lesson.script, lesson.title, lesson.url_path, lesson.icon, default=False) for lesson in LESSONS]
+    assert app_navigation() == expected
 
 
 def test_home_shows_every_lesson_in_order_with_the_active_model():

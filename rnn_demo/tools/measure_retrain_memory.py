@@ -1,6 +1,7 @@
 """Measure how ten retrains in one session grow the server process's memory (issue 9's bound: < 200 MB).
 
-Not part of the test run (it trains ten models): `TF_CPP_MIN_LOG_LEVEL=3 python tests/measure_retrain_memory.py`.
+Not part of the test run (it trains ten models), and wired to no command; run it from the repository's folder:
+`TF_CPP_MIN_LOG_LEVEL=3 python -m rnn_demo.tools.measure_retrain_memory` (exit status 1 if the bound is broken).
 One AppTest session (the page runs in this process, as in `streamlit run`) trains the fast preset once, then retrains
 it ten times with a different "reviews used" value each time (the case that once added a tokenised copy of the
 reviews per value), and prints the process's resident memory (RSS) after each run. The first training pays one-off
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]  # rnn_demo/tools/ -> the repository, which holds app.py
 
 
 def rss_mb() -> float:
