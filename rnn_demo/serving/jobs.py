@@ -15,7 +15,7 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Hashable
 
 from rnn_demo.core.events import Progress
 
@@ -36,7 +36,10 @@ class JobStatus(enum.Enum):
 
 
 class TrainingSlots:
-    """At most `capacity` trainings at once on this server; the others wait first come, first served."""
+    """At most `capacity` trainings at once on this server, shared fairly between their owners (sessions): a free
+    slot goes to the waiting job whose owner holds the fewest slots, first come first served among equals. So a
+    student who starts seven trainings gets the slots nobody else asks for, and the next student's first training
+    starts as soon as any slot frees."""
 
     def __init__(self, capacity: int):
         if capacity < 1:
@@ -44,57 +47,94 @@ class TrainingSlots:
         self.capacity = capacity
         self._condition = threading.Condition()
         self._running: set[int] = set()
-        self._waiting: list[int] = []
+        self._waiting: list[int] = []  # in arrival order
+        self._owner: dict[int, Hashable] = {}  # job id -> its owner, while waiting or running
+        self._eta: dict[int, Callable[[], float | None]] = {}  # running job id -> its own estimate of the time left
         self._started: dict[int, float] = {}  # job id -> when it took its slot
         self._durations: list[float] = []  # seconds the latest finished jobs held their slot
 
+    def _queue(self) -> list[int]:
+        """The waiting jobs in the order they will get slots: round by round, each owner's next job per round (an
+        owner's round starts after the slots it already holds), arrival order within a round."""
+        held = {}
+        for job_id in self._running:
+            held[self._owner.get(job_id)] = held.get(self._owner.get(job_id), 0) + 1
+        rounds, seen = {}, {}
+        for job_id in self._waiting:
+            owner = self._owner.get(job_id)
+            rounds[job_id] = held.get(owner, 0) + seen.get(owner, 0)
+            seen[owner] = seen.get(owner, 0) + 1
+        return sorted(self._waiting, key=lambda job_id: (rounds[job_id], self._waiting.index(job_id)))
+
     def expected_wait(self, job_id: int, now: float | None = None) -> float | None:
-        """Seconds until `job_id` should get a slot, from the measured time the last jobs held theirs; None while
-        nothing has been measured yet or when the job is not waiting."""
+        """Seconds until `job_id` should get a slot: each running job's own estimate of its time left (else the
+        measured time the last jobs held their slot, less its time so far), then the jobs ahead in turns. None while
+        nothing can be estimated yet or when the job is not waiting."""
         now = time.monotonic() if now is None else now
         with self._condition:
-            if job_id not in self._waiting or not self._durations:
+            if job_id not in self._waiting:
                 return None
-            typical = sorted(self._durations)[len(self._durations) // 2]  # median of the recent jobs
-            # Every slot frees up when its job's typical time is over; the queue ahead then takes them in turns.
-            frees = sorted(max(0.0, typical - (now - self._started[running])) for running in self._running)
+            typical = sorted(self._durations)[len(self._durations) // 2] if self._durations else None
+            frees = []
+            for running in self._running:
+                own = self._eta[running]() if running in self._eta else None
+                if own is None and typical is None:
+                    return None
+                # A job past the typical time is not about to end: count what it says, or a quarter more.
+                frees.append(own if own is not None else max(typical - (now - self._started[running]), typical / 4))
             frees += [0.0] * (self.capacity - len(frees))
-            for _ in range(self._waiting.index(job_id)):
+            frees.sort()
+            for _ in range(self._queue().index(job_id)):
+                if typical is None:
+                    return None
                 frees[0] += typical
                 frees.sort()
             return frees[0]
 
-    def acquire(self, job_id: int, give_up: Callable[[], bool]) -> bool:
-        """Block until `job_id` may run (True), or until `give_up()` says to stop waiting (False)."""
+    def acquire(self, job_id: int, give_up: Callable[[], bool], owner: Hashable = None,
+                eta: Callable[[], float | None] | None = None) -> bool:
+        """Block until `job_id` may run (True), or until `give_up()` says to stop waiting (False). `owner` (a
+        session) decides its fair place; `eta()` is the job's own estimate of its time left once it runs."""
         with self._condition:
             self._waiting.append(job_id)
+            self._owner[job_id] = owner
             # give_up() is asked before every look at the slots, also the first one after a slot frees: a job
             # stopped while waiting never starts, even when its Stop and a free slot arrive together.
             while not give_up():
-                if self._waiting[0] == job_id and len(self._running) < self.capacity:
+                if len(self._running) < self.capacity and self._queue()[0] == job_id:
                     break
                 self._condition.wait(timeout=0.2)
             else:
                 self._waiting.remove(job_id)
+                self._owner.pop(job_id, None)
                 self._condition.notify_all()
                 return False
-            self._waiting.pop(0)
+            self._waiting.remove(job_id)
             self._running.add(job_id)
             self._started[job_id] = time.monotonic()
+            if eta is not None:
+                self._eta[job_id] = eta
             self._condition.notify_all()
             return True
 
     def release(self, job_id: int) -> None:
         with self._condition:
             self._running.discard(job_id)
+            self._owner.pop(job_id, None)
+            self._eta.pop(job_id, None)
             if (started := self._started.pop(job_id, None)) is not None:
                 self._durations = (self._durations + [time.monotonic() - started])[-20:]
             self._condition.notify_all()
 
     def position(self, job_id: int) -> int | None:
-        """1-based place in the queue, or None when not waiting."""
+        """1-based place in the (fair) queue, or None when not waiting."""
         with self._condition:
-            return self._waiting.index(job_id) + 1 if job_id in self._waiting else None
+            return self._queue().index(job_id) + 1 if job_id in self._waiting else None
+
+    def held_by(self, owner: Hashable) -> int:
+        """Slots `owner`'s jobs hold now."""
+        with self._condition:
+            return sum(1 for job_id in self._running if self._owner.get(job_id) == owner)
 
     @property
     def running(self) -> int:
@@ -124,6 +164,7 @@ class Job:
     is_connected: Callable[[], bool] = lambda: True  # False while the owner's browser session is disconnected
     grace_seconds: float = 120.0  # how long an owner may be disconnected before the job stops
     clock: Callable[[], float] = time.monotonic
+    owner: Hashable = None  # whose job it is (a session id): the slots are shared fairly between owners
     job_id: int = field(default_factory=lambda: next(_job_numbers))
     status: JobStatus = JobStatus.WAITING
     events: list[Progress] = field(default_factory=list)
@@ -140,6 +181,10 @@ class Job:
 
     def request_stop(self) -> None:
         self._stop.set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
 
     def should_stop(self) -> bool:
         """True once a stop was requested or the owner has been gone for longer than the grace period."""
@@ -171,7 +216,8 @@ class Job:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        if not self.slots.acquire(self.job_id, give_up=self.should_stop):
+        if not self.slots.acquire(self.job_id, give_up=self.should_stop, owner=self.owner,
+                                  eta=lambda: self.latest.eta if self.latest is not None else None):
             self.status = JobStatus.CANCELLED
             return
         try:

@@ -4,6 +4,8 @@ place in the queue, its progress and Stop (`job_panel`), and the Train page's IM
 
 from __future__ import annotations
 
+import uuid
+
 import streamlit as st
 
 from rnn_demo.core.config import RunConfig
@@ -16,6 +18,7 @@ from rnn_demo.web import own_texts
 from rnn_demo.web.session_models import TRAINING_JOB, run_history, session_job
 from rnn_demo.web.shared import memory_ledger, tokenized_imdb, training_slots
 from rnn_demo.web.streamlit_hooks import session_connected_check
+from rnn_demo.web.widgets import plain
 
 
 def disconnect_grace_seconds() -> float:
@@ -26,13 +29,42 @@ def disconnect_grace_seconds() -> float:
     return float(st.get_option("server.disconnectedSessionTTL"))
 
 
-def start_job(key: str, work, name: str) -> Job:
-    """Queue `work(on_event, should_stop)` as this session's job under `key` (stopping an earlier one there)."""
+# Trainings one session may have running or waiting at once, all pages together: the Long memory page's three cells
+# and two more. The slots are shared fairly whatever this is (serving.jobs.TrainingSlots); the cap keeps one student
+# from filling the queue.
+MAX_JOBS_PER_SESSION = 5
+
+
+def session_owner() -> str:
+    """This session's name in the server's training queue (a random token, made once per session)."""
+    return st.session_state.setdefault("_training_owner", uuid.uuid4().hex)
+
+
+def _refuse_over_the_cap(key: str) -> None:
+    """ValueError when this session already has MAX_JOBS_PER_SESSION trainings going besides the one under `key`
+    (which a new start replaces)."""
+    going = [other for other_key, other in st.session_state.get("jobs", {}).items()
+             if other_key != key and not other.finished and not other.stop_requested]
+    if len(going) >= MAX_JOBS_PER_SESSION:
+        names = ", ".join(job.name for job in going)
+        raise ValueError(f"you already have {len(going)} trainings running or waiting ({names}); the server lets one "
+                         f"student have at most {MAX_JOBS_PER_SESSION}, so the class shares its slots. Stop one, or "
+                         "wait for one to finish.")
+
+
+def start_job(key: str, work, name: str) -> Job | None:
+    """Queue `work(on_event, should_stop)` as this session's job under `key` (stopping an earlier one there). When
+    the session already has MAX_JOBS_PER_SESSION trainings going, nothing starts: a warning says why (None)."""
+    try:
+        _refuse_over_the_cap(key)
+    except ValueError as refused:
+        st.warning(f"Not started: {plain(str(refused))}", icon=":material/block:")
+        return None
     jobs = st.session_state.setdefault("jobs", {})
     if (previous := jobs.get(key)) is not None and not previous.finished:
         previous.request_stop()
     job = Job(work, training_slots(), name=name, is_connected=session_connected_check(),
-              grace_seconds=disconnect_grace_seconds())
+              grace_seconds=disconnect_grace_seconds(), owner=session_owner())
     jobs[key] = job.start()
     return job
 
@@ -57,7 +89,12 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
         if job.status is JobStatus.WAITING:
             slots = training_slots()
             wait = slots.expected_wait(job.job_id)
-            expected = "" if wait is None else f" Expected start: in about {wait:.0f} s, going by the last trainings."
+            expected = ("" if wait is None else
+                        f" Expected start: in about {max(wait, 1):.0f} s, going by the running trainings' progress.")
+            if (mine := slots.held_by(session_owner())) > 0:
+                expected += (f" Your other training{'s hold' if mine > 1 else ' holds'} {mine} of the slots: the "
+                             "slots go to the students with fewest trainings first, so this one starts when "
+                             "the others have had their turn.")
             st.warning(f"Waiting for a free training slot: you are number {job.queue_position or 1} in the queue "
                        f"({slots.running} of {slots.capacity} slots busy on this server).{expected}",
                        icon=":material/hourglass:")
@@ -89,6 +126,7 @@ def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData
     than they hold; such a training always runs in this server, so the texts never leave the session. ValueError,
     before anything starts, if the settings are invalid or the run would not fit in memory."""
     config.validate()
+    _refuse_over_the_cap(TRAINING_JOB)
     if own_data is not None:
         config, note = fit_own_config(config, own_data)
     history = run_history()
