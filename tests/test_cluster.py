@@ -85,3 +85,15 @@ class _Recorder(list):
     def append(self, event):
         self.arrivals.append((time.monotonic() - self.started, event))
         super().append(event)
+
+
+def test_a_scheduler_on_another_machine_needs_tls_or_an_explicit_insecure_flag(monkeypatch):
+    """Whoever reaches a plain-TCP Dask scheduler can run code on every worker: the server refuses to use one on
+    another machine unless told the network is private; tls:// and the loopback are always fine."""
+    monkeypatch.delenv(cluster.INSECURE_VARIABLE, raising=False)
+    with pytest.raises(ValueError, match="without TLS"):
+        cluster.client_for("tcp://10.0.0.5:8786")
+    for fine in ("tls://10.0.0.5:8786", "tcp://127.0.0.1:8786", "tcp://localhost:8786"):
+        cluster.check_transport(fine)
+    monkeypatch.setenv(cluster.INSECURE_VARIABLE, "1")
+    cluster.check_transport("tcp://10.0.0.5:8786")

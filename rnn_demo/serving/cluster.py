@@ -32,9 +32,28 @@ def scheduler_address() -> str | None:
     return address or None
 
 
+INSECURE_VARIABLE = "RNN_DEMO_DASK_INSECURE"
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def check_transport(address: str) -> None:
+    """Refuse a scheduler reached over plain TCP on another machine: by Dask's design whoever reaches its port can
+    run code on every worker. tls:// (Dask's TLS settings, docs/deployment.md) or the loopback are fine; so is plain
+    TCP when RNN_DEMO_DASK_INSECURE=1 says the network is one only you control."""
+    scheme, _, rest = address.partition("://")
+    host = rest.rsplit(":", 1)[0] if rest else ""
+    if scheme == "tls" or host in _LOOPBACK_HOSTS or os.environ.get(INSECURE_VARIABLE, "").strip() == "1":
+        return
+    raise ValueError(f"{SCHEDULER_VARIABLE}={address} reaches the Dask scheduler without TLS: anyone who reaches that "
+                     f"port can run code on every worker. Use a tls:// address with Dask's TLS settings "
+                     f"(docs/deployment.md), or set {INSECURE_VARIABLE}=1 if only you control that network.")
+
+
 def client_for(address: str):
     """One Dask client per scheduler address for the whole server (clients are thread-safe)."""
     from distributed import Client
+
+    check_transport(address)
 
     with _clients_lock:
         client = _clients.get(address)
