@@ -190,3 +190,13 @@ def test_gradient_chain_vanishes_with_tanh_and_says_where():
     exploding = activations.gradient_chain(0.0, 3.0, 0.0, np.zeros(10))  # S stays 0, tanh' = 1: 3^k
     np.testing.assert_allclose(exploding.gradient, 3.0 ** np.arange(1, 11))
     assert "exploding" in exploding.sentence() and exploding.first_vanishing_step() is None
+
+
+def test_the_slope_in_the_text_is_the_number_in_the_chart_title():
+    """At x = 4 tanh's slope is 0.00134: the text said 0.001 while the chart's title said 0.0013 (issue 19)."""
+    from rnn_demo.figures.activations import activation_figure
+
+    tanh = activations.slope_at("tanh", 4.0)
+    titles = [note.text for note in activation_figure(4.0).layout.annotations]
+    assert "tanh: slope 0.0013 at x = 4" in titles
+    assert "slope is 0.0013" in tanh.sentence() and "multiplied by 0.0013" in tanh.sentence()

@@ -124,9 +124,10 @@ def vanishing_intervals(name: str, threshold: float = VANISHING_SLOPE) -> tuple[
     return ((-math.inf, -edge), (edge, math.inf))
 
 
-def _number(value: float) -> str:
-    """Three decimals, or scientific notation for tiny non-zero values (so 0.0003 does not read as 0.000)."""
-    return f"{value:.3f}" if value == 0 or abs(value) >= 0.001 else f"{value:.1e}"
+def slope_text(value: float) -> str:
+    """A slope as the page writes it, in the text and in the chart's titles alike: two significant digits, so
+    0.0013 stays 0.0013 (not 0.001) and 2.2e-08 does not read as 0."""
+    return f"{value:.2g}"
 
 
 @dataclass(frozen=True)
@@ -148,18 +149,18 @@ class Slope:
     def sentence(self) -> str:
         """The caption under the plot, from these numbers."""
         where = ACTIVATIONS[self.name].peak_where
-        start = f"At x = {self.x:.1f} the {self.name}'s slope is {_number(self.slope)}"
+        start = f"At x = {self.x:.1f} the {self.name}'s slope is {slope_text(self.slope)}"
         if self.shrink < 0.005:
             best = (f" Even at best it keeps only {self.peak_slope:.0%} of a gradient." if self.peak_slope < 1 else "")
             return (f"{start}, its largest (at {where}): a gradient passing back through it is multiplied by "
-                    f"{_number(self.slope)}.{best}")
+                    f"{slope_text(self.slope)}.{best}")
         verdict = f" (below {VANISHING_SLOPE}: it vanishes)" if self.vanishes else ""
         if 0.999 < self.shrink < 1:  # a tiny but non-zero slope must not read as 100% smaller
             shrink = "over 99.9%"
         else:
             shrink = f"{self.shrink:.1%}" if 0.99 < self.shrink < 1 else f"{self.shrink:.0%}"
         return (f"{start}: {shrink} smaller than at {where} ({self.peak_slope:g}); a gradient passing "
-                f"back through it is multiplied by {_number(self.slope)}{verdict}.")
+                f"back through it is multiplied by {slope_text(self.slope)}{verdict}.")
 
 
 def slope_at(name: str, x: float) -> Slope:
@@ -210,7 +211,7 @@ def softmax_sentence(z, temperature: float) -> str:
         verdict = (f"below {VANISHING_SLOPE}: the temperature divides every slope by {temperature:g}, so gradients "
                    "vanish")
     return (f"At temperature T = {temperature:g}, entry {top + 1} takes {p[top]:.1%} of the probability. The "
-            f"largest slope |dp_i/dz_j| is {_number(largest)}, {verdict}.")
+            f"largest slope |dp_i/dz_j| is {slope_text(largest)}, {verdict}.")
 
 
 @dataclass(frozen=True)

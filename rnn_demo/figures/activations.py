@@ -15,6 +15,8 @@ from rnn_demo.core.activations import (
     ACTIVATIONS,
     VANISHING_SLOPE,
     GradientChain,
+    slope_at,
+    slope_text,
     softmax,
     softmax_jacobian,
     vanishing_intervals,
@@ -50,7 +52,7 @@ def activation_figure(x: float, threshold: float = VANISHING_SLOPE) -> go.Figure
     """sigmoid, tanh and ReLU side by side: f (solid), f' (dashed), the input x marked on both, and the x where
     f' < threshold shaded."""
     names = list(ACTIVATIONS)
-    titles = [f"{name}: slope {float(ACTIVATIONS[name].derivative(x)):.2g} at x = {x:g}" for name in names]
+    titles = [f"{name}: slope {slope_text(slope_at(name, x).slope)} at x = {x:g}" for name in names]
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=titles, horizontal_spacing=0.06)
     grid = np.linspace(*X_RANGE, 401)
     for col, name in enumerate(names, start=1):
