@@ -3,6 +3,7 @@
 import streamlit as st
 
 from rnn_demo.lessons.catalog import LESSONS
+from rnn_demo.lessons.simple_rnn import OUTPUT_EQUATION, STATE_EQUATION
 from rnn_demo.model import export
 from rnn_demo.web import session_models, shared, streamlit_hooks
 
@@ -13,7 +14,7 @@ st.markdown(
     "A feed-forward network sees its input all at once; it has no memory of what came before. Text, speech and "
     "traffic data are **sequences**: *\"I was born in Paris but I grew up in Tokyo. Therefore, I speak fluent …\"* "
     "only makes sense in order. A **recurrent neural network** reads a sequence one step at a time and carries a "
-    "**state** S_t from step to step: S_t = tanh(X_t·W_x + S_(t−1)·W_s + b), and its output is Y_t = S_t·W_y. "
+    f"**state** $S_t$ from step to step: ${STATE_EQUATION}$, and its output is ${OUTPUT_EQUATION}$ (σ: the sigmoid). "
     "An **LSTM** adds gates that decide what to forget, what to write and what to show, so it can remember over "
     "long distances.")
 

@@ -23,7 +23,7 @@ JOB = "rnn_cell_lesson"
 st.title("The RNN cell, step by step")
 st.markdown("A simple RNN reads a sentence one word at a time. At step t it mixes the word X_t with its previous "
             "state S_(t−1) and squashes the sum with tanh; the output Y_t is read from the new state:")
-st.latex(r"S_t = \tanh(X_t W_x + S_{t-1} W_s + b) \qquad Y_t = \sigma(S_t W_y + b_y)")
+st.latex(rf"{lesson_task.STATE_EQUATION} \qquad {lesson_task.OUTPUT_EQUATION}")
 
 st.markdown(f"**The task:** {lesson_task.TASK} The network has {lesson_task.LessonSettings().units} units, so S_t "
             f"is {lesson_task.LessonSettings().units} numbers; each word is a one-hot X_t over "

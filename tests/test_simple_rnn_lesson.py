@@ -84,3 +84,14 @@ def test_a_stopped_training_keeps_its_partial_model():
     lesson = train(should_stop=lambda: True, settings=LessonSettings(sentences=64))
     assert lesson.stopped and 0.0 <= lesson.accuracy <= 1.0
     assert unroll(lesson, ["good"]).S.shape == (1, LessonSettings().units)
+
+
+def test_the_equations_shown_are_what_the_model_computes():
+    """The notation Home and the RNN cell page show: a tanh state and a sigmoid output with its own bias b_y."""
+    from rnn_demo.lessons.simple_rnn import OUTPUT_EQUATION, STATE_EQUATION, build_model
+
+    model = build_model(units=3, learning_rate=0.01, seed=0)
+    rnn, output = model.get_layer("rnn"), model.get_layer("output")
+    assert rnn.cell.activation is keras.activations.tanh and rnn.cell.use_bias and r"\tanh" in STATE_EQUATION
+    assert output.activation is keras.activations.sigmoid and output.use_bias
+    assert OUTPUT_EQUATION == r"Y_t = \sigma(S_t W_y + b_y)"

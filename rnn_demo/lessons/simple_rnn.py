@@ -25,6 +25,10 @@ POSITIVE_WORDS = ("good", "great", "fun")
 NEGATIVE_WORDS = ("bad", "boring", "awful")
 WORDS = ("the", "movie", "was", "is", "not", "very", "really", *POSITIVE_WORDS, *NEGATIVE_WORDS)  # X_t is one-hot
 MAX_WORDS = 12  # longest sentence unrolled (the picture has one column per word)
+# The cell's two equations in the course's notation, as LaTeX: what `build_model` computes (a SimpleRNN with tanh, then
+# Dense(1, sigmoid) with its bias b_y). Home and the RNN cell page both show these, so the app has one notation.
+STATE_EQUATION = r"S_t = \tanh(X_t W_x + S_{t-1} W_s + b)"
+OUTPUT_EQUATION = r"Y_t = \sigma(S_t W_y + b_y)"
 
 
 @dataclass(frozen=True)
