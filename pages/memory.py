@@ -9,29 +9,23 @@ from rnn_demo.figures.memory import (
     gradient_norms_figure,
 )
 from rnn_demo.lessons.tasks import long_range
-from rnn_demo.model import gradients
 from rnn_demo.model.review_length import describe_by_length
 from rnn_demo.serving.jobs import JobStatus
 from rnn_demo.web import shared, streamlit_hooks, training_panel, widgets
 
 streamlit_hooks.use_app_navigation()
 
-SHORT = ("It is a warm, sunny day without a single cloud in the sky, so it is definitely", "not snowing")
-LONG = ("I really liked the movie but I was disappointed in the service and cleanliness of the cinema. The cinema "
-        "should be better maintained in order to provide a better experience for customers.")
 BUDGET = long_range.Budget()
 
 st.title("Long memory & vanishing gradients")
 left, right = st.columns(2)
 with left.container(border=True):
-    st.markdown(f"**Short-term dependency.** *“{SHORT[0]} …”* → **{SHORT[1]}**")
-    st.caption(f"The clue sits in the last {len(SHORT[0].split()[-9:])} words: any RNN carries it that far.")
+    short = long_range.SHORT_DEPENDENCY
+    st.markdown(f"**Short-term dependency.** *“{short.text} …”* → **{short.answer}**")
+    st.caption(long_range.describe_short(short))
 with right.container(border=True):
-    st.markdown(f"**Long-term dependency.** *“{LONG}”* → **?**")
-    words = LONG.split()
-    st.caption(f"The verdict on the movie (*really liked*) comes at word 2 of {len(words)}; the last "
-               f"{len(words) - words.index('disappointed')} words are about the cinema. To rate the movie, a model "
-               f"must carry word 2 across {len(words) - 2} steps.")
+    st.markdown(f"**Long-term dependency.** *“{long_range.LONG_DEPENDENCY.text}”* → **?**")
+    st.caption(long_range.describe_long())
 
 st.subheader("A long-range task: remember the first symbol")
 st.markdown(
@@ -87,7 +81,7 @@ if len(finished) == len(long_range.CELLS):
         st.session_state["memory_gradients"] = (memo_key, long_range.gradient_norms(runs, BUDGET))
     norms = st.session_state["memory_gradients"][1]
     st.plotly_chart(gradient_norms_figure(norms), key="memory_gradients_chart")
-    st.markdown(gradients.describe(norms))
+    st.markdown(long_range.describe_gradients(runs, norms))
 else:
     st.info("After the three trainings, this shows ‖∂ loss / ∂ X_t‖ for each time step t: how much the loss at "
             "the end can still change the weights through the input t steps back (64 new sequences).")

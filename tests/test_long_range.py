@@ -71,3 +71,26 @@ def test_describe_run_and_history_follow_the_numbers():
 def test_bad_settings_say_what_is_accepted(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_the_examples_captions_count_where_the_clue_is():
+    """Issue 19: the short example said "the clue sits in the last 9 words" (len(words[-9:]), always 9); warm and
+    sunny stand 14 and 13 words before the answer."""
+    assert long_range.SHORT_DEPENDENCY.words_back() == [14, 13]
+    assert "sits 13–14 words before the answer" in long_range.describe_short()
+    moved = long_range.Dependency("warm and sunny today, so it is", "not snowing", ("warm", "sunny"))
+    assert "sits 5–7 words before the answer" in long_range.describe_short(moved)
+    assert "word 2 of 32" in long_range.describe_long() and "across 30 steps" in long_range.describe_long()
+    with pytest.raises(ValueError, match="clue word"):
+        long_range.Dependency("it is cold", "snow", ("warm",))
+
+
+def test_the_gradient_verdict_reads_which_cells_learned():
+    steps = np.arange(10)
+    runs = {cell: _run(1.0, length=10) for cell in long_range.CELLS}
+    norms = {(long_range.CELL_NAMES[cell], "after training"): 0.5 ** (9 - steps) for cell in long_range.CELLS}
+    text = long_range.describe_gradients(runs, norms)
+    assert "SimpleRNN, LSTM and GRU learned the task" in text and "vanishing" not in text
+    runs["simple_rnn"] = _run(0.5, length=10)
+    norms[("SimpleRNN", "after training")] = 0.1 ** (9 - steps)
+    assert "SimpleRNN did not learn it" in long_range.describe_gradients(runs, norms)

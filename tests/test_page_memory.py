@@ -33,6 +33,7 @@ def test_course_examples_with_counted_words(at):
     assert at.title[0].value == "Long memory & vanishing gradients"
     long_caption = next(c.value for c in at.caption if "verdict on the movie" in c.value)
     assert "word 2 of 32" in long_caption and "across 30 steps" in long_caption
+    assert any("sits 13–14 words before the answer" in c.value for c in at.caption)  # was "the last 9 words"
     assert any("Train all three" in info.value for info in at.info)
 
 

@@ -4,6 +4,8 @@ gradient); the LSTM's cell state and the GRU's update gate give it a path that s
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -40,30 +42,46 @@ def decay_per_step(norms: np.ndarray) -> float:
     return float(np.exp(slope))
 
 
-VANISHING_FACTOR = 0.9  # a per-step factor below this compounds to under 1% within 44 steps
+VANISHED_SHARE = 0.01  # the first step "barely moves the weights" when it gets under 1% of the last step's gradient
 
 
-def describe(norms: dict[tuple[str, str], np.ndarray]) -> str:
-    """Sentences comparing how far back each cell's gradient reaches after training, from `norms` keyed by
-    (cell name, stage) as drawn by figures.memory.gradient_norms_figure."""
-    parts, vanishing = [], []
+def join_names(names: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def describe(norms: dict[tuple[str, str], np.ndarray], learned: Mapping[str, bool]) -> str:
+    """Sentences on how far back each cell's gradient reaches after training, from `norms` keyed by (cell name,
+    stage) as drawn by figures.memory.gradient_norms_figure, and a verdict that also reads `learned` (cell name ->
+    whether it learned the task): a vanishing gradient is named only for a cell that did not learn and whose first
+    step gets under VANISHED_SHARE of the last step's gradient."""
+    parts, verdicts = [], {"learned": [], "vanished": [], "reached": []}
     for (name, stage), values in norms.items():
         values = np.asarray(values, dtype="float64")  # time order: values[0] is the first step
         if stage != "after training" or len(values) < 2 or values[-1] <= 0:
             continue
         factor = decay_per_step(values)
-        if factor < VANISHING_FACTOR:
-            vanishing.append(name)
+        share = values[0] / values[-1]
         if values[0] > 0:
-            reach = f"the first step gets {values[0] / values[-1]:.1e} of the last step's gradient"
+            reach = f"the first step gets {share:.1e} of the last step's gradient"
         else:
             steps_back = len(values) - 1 - int(np.flatnonzero(values > 0)[0])
             reach = f"the gradient underflows to exactly 0 beyond {steps_back} steps back"
         parts.append(f"{name}: {reach} (×{factor:.3f} per step back)")
+        verdicts["learned" if learned[name] else "vanished" if share < VANISHED_SHARE else "reached"].append(name)
     if not parts:
         return "No trained cell has a non-zero gradient at its last step to compare with."
     length = len(next(iter(norms.values())))
-    verdict = (f"For {' and '.join(vanishing)} the factor compounds: this is the vanishing gradient, and the first "
-               "symbol barely moves the weights." if vanishing else
-               f"No cell's gradient shrinks by a factor below {VANISHING_FACTOR} per step over these {length} steps.")
-    return f"After training, across the {length} steps: " + "; ".join(parts) + ". " + verdict
+    sentences = []
+    if verdicts["learned"]:
+        sentences.append(f"{join_names(verdicts['learned'])} learned the task, so over these {length} steps the first "
+                         "symbol's gradient did reach the weights, whatever its factor per step.")
+    if verdicts["vanished"]:
+        sentences.append(f"{join_names(verdicts['vanished'])} did not learn it, and the first step gets under "
+                         f"{VANISHED_SHARE:.0%} of the last step's gradient: this is the vanishing gradient, the "
+                         "first symbol barely moves the weights.")
+    if verdicts["reached"]:
+        sentences.append(f"{join_names(verdicts['reached'])} did not learn it although the first step still gets at "
+                         f"least {VANISHED_SHARE:.0%} of the last step's gradient: the gradient alone does not "
+                         "explain the failure here.")
+    return f"After training, across the {length} steps: " + "; ".join(parts) + ". " + " ".join(sentences)

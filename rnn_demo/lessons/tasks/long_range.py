@@ -20,7 +20,8 @@ from rnn_demo.lessons.tasks.common import (
     fit,
     initializers,
 )
-from rnn_demo.model.gradients import input_gradient_norms
+from rnn_demo.model.gradients import describe as describe_gradient_norms
+from rnn_demo.model.gradients import input_gradient_norms, join_names
 
 SYMBOLS = ("A", "B", "c", "d", "e", "f", "g", "h")  # A -> label 0, B -> label 1; c..h are distractors
 SIGNALS = 2  # the first SIGNALS symbols carry the label
@@ -33,6 +34,56 @@ LEARNED_MARGIN = 0.1  # a cell "learned" when its held-out accuracy is at least 
 INIT_NOTE = ("The LSTM's forget gate and the GRU's update gate start open to a random degree, so each unit first "
              "keeps its memory for about 1 to L steps (*chrono* initialisation, Tallec & Ollivier 2018); a SimpleRNN "
              "has no gate that could be set this way.")
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """One of the course's two examples of a dependency in text: the words before the answer, and the clue."""
+
+    text: str  # the words a model reads before it must answer
+    answer: str  # what comes next ("?" when the course leaves it open)
+    clue: tuple[str, ...]  # the words the answer depends on, as they appear in `text` (punctuation aside)
+
+    def __post_init__(self):
+        if any(word not in self.words for word in self.clue):
+            raise ValueError(f"every clue word must be one of the text's words: {', '.join(self.clue)}.")
+
+    @property
+    def words(self) -> list[str]:
+        """The text's words, punctuation stripped ("warm," -> "warm")."""
+        return [word.strip(".,;:!?") for word in self.text.split()]
+
+    def positions(self) -> list[int]:
+        """Where each clue word stands, counted from 1 at the first word."""
+        return [self.words.index(word) + 1 for word in self.clue]
+
+    def words_back(self) -> list[int]:
+        """How far before the answer each clue word stands: the text's last word is 1 word back."""
+        return [len(self.words) + 1 - position for position in self.positions()]
+
+
+SHORT_DEPENDENCY = Dependency("It is a warm, sunny day without a single cloud in the sky, so it is definitely",
+                              "not snowing", ("warm", "sunny"))
+LONG_DEPENDENCY = Dependency(
+    "I really liked the movie but I was disappointed in the service and cleanliness of the cinema. The cinema "
+    "should be better maintained in order to provide a better experience for customers.", "?", ("really", "liked"))
+LONG_TOPIC_CHANGE = "disappointed"  # from this word on, the long example is about the cinema, not the movie
+
+
+def describe_short(example: Dependency = SHORT_DEPENDENCY) -> str:
+    """Where the short example's clue sits, counted from its words."""
+    back = sorted(example.words_back())
+    span = f"{back[0]}" if back[0] == back[-1] else f"{back[0]}–{back[-1]}"
+    return (f"The clue (*{', '.join(example.clue)}*) sits {span} words before the answer: a model must carry it "
+            f"{span} steps.")
+
+
+def describe_long(example: Dependency = LONG_DEPENDENCY, topic_change: str = LONG_TOPIC_CHANGE) -> str:
+    """Where the long example's verdict sits and how far a model must carry it, counted from its words."""
+    words, first = example.words, min(example.positions())
+    return (f"The verdict on the movie (*{' '.join(example.clue)}*) comes at word {first} of {len(words)}; the last "
+            f"{len(words) - words.index(topic_change)} words are about the cinema. To rate the movie, a model must "
+            f"carry word {first} across {len(words) - first} steps.")
 
 
 @dataclass(frozen=True)
@@ -139,8 +190,7 @@ def learned(accuracy_value: float) -> bool:
 
 
 def _names(cells) -> str:
-    names = [CELL_NAMES[cell] for cell in cells]
-    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return join_names([CELL_NAMES[cell] for cell in cells])
 
 
 def describe_run(runs: dict[str, TaskResult]) -> str:
@@ -155,6 +205,12 @@ def describe_run(runs: dict[str, TaskResult]) -> str:
                + (f"; {_names(bad)} stayed within {LEARNED_MARGIN:.0%} of guessing" if bad else ""))
     note = f" ({_names(stopped)} stopped early: a partial model)" if stopped else ""
     return f"At L = {length}, accuracy on 500 new sequences: {scores}{note}. So {verdict}."
+
+
+def describe_gradients(runs: dict[str, TaskResult], norms: dict[tuple[str, str], np.ndarray]) -> str:
+    """`gradients.describe` of `gradient_norms(runs)`, its verdict told which cells learned the task."""
+    return describe_gradient_norms(norms, {CELL_NAMES[cell]: learned(run.metrics["accuracy"])
+                                           for cell, run in runs.items()})
 
 
 def history_table(history: dict[int, dict[str, float]]) -> list[dict]:
