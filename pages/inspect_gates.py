@@ -29,6 +29,7 @@ ORDERS = {"index": "unit number", "variance": "most active first",
           "correlation": "rising with the running prediction first"}
 
 url_state.restore_view(INSPECT_VIEW)  # a shared link (?present=1&review=...) sets the widgets on the first visit
+model_choice = session_models.model_choice("inspect_model")  # a link's model not here: said at the top, in any mode
 # Lecture (presenter) mode: larger text, the settings folded away, the first heatmap above the fold at 1280x720.
 present = st.session_state.get("inspect_present", False)
 font_size = PRESENTER_FONT_SIZE if present else FONT_SIZE
@@ -42,8 +43,7 @@ chart_slot = st.container() if present else None  # lecture mode: the heatmaps r
 settings = st.expander("Settings: model, example reviews, charts") if present else None
 model_box, example_box = (settings, settings) if present else (right, left)
 names = session_models.model_names()
-model_name = model_box.radio("Model", names, **widgets.persistent("inspect_model", names[0], options=names),
-                             help="Train your own on the Train page.")
+model_name = model_box.radio("Model", names, **model_choice, help="Train your own on the Train page.")
 try:
     bundle = session_models.bundle_named(model_name)
 except ValueError as error:
@@ -56,6 +56,7 @@ if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its wei
     bundle = session_models.bundle_at_epoch(bundle, epoch)
 model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
                   f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")
+right.caption(session_models.showing_caption(model_name, epoch if epoch != epochs else None))
 
 examples = own_texts.examples_for(bundle) or EXAMPLE_REVIEWS  # a model trained on own texts: texts from its test split
 example = example_box.selectbox("Example reviews", list(examples),

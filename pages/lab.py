@@ -22,7 +22,8 @@ st.title("Analysis lab")
 left, right = st.columns([2, 1])
 names = session_models.model_names()
 model_name = right.selectbox("Model", names, help="Train your own on the Train page.",
-                             **widgets.persistent("lab_model", names[0], options=names))
+                             **session_models.model_choice("lab_model"))
+right.caption(session_models.showing_caption(model_name))
 try:
     bundle = session_models.bundle_named(model_name)
     weights = analysis.weights_of(bundle)

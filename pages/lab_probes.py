@@ -14,10 +14,14 @@ st.title("Probes: what can each model do?")
 st.caption("Each probe is a review with the answer a good sentiment model gives. Expected 'unsure' means "
            f"P(positive) between {probes.UNSURE_BAND[0]} and {probes.UNSURE_BAND[1]}. A failure is shown as a "
            "failure: open its review in the Analysis lab (below the table) to see which words decided it.")
-names = session_models.model_names()
-chosen = st.multiselect("Models", names, **widgets.persistent("lab_probe_models", names, options=names))
+names, latest = session_models.model_names(), session_models.default_model_name()
+# The latest run first, beside the pretrained models; a new training puts the new run in its place.
+chosen = st.multiselect("Models", names, **widgets.persistent(
+    "lab_probe_models", list(dict.fromkeys([latest, *session_models.PRETRAINED_PRESETS])), follows=latest,
+    options=names))
 if not chosen:
     widgets.show_error_and_stop("Choose at least one model to run the probes on.")
+st.caption(session_models.showing_caption("; ".join(chosen)))
 
 all_probes = [*probes.FIXED_PROBES, *st.session_state.get("lab_user_probes", [])]
 results = {}

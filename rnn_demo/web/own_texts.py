@@ -15,10 +15,13 @@ from rnn_demo.core.own_data import test_examples as own_test_examples
 from rnn_demo.model.models import Bundle
 from rnn_demo.serving.jobs import Job
 from rnn_demo.web.session_models import current_job, my_runs
-from rnn_demo.web.widgets import plain
+from rnn_demo.web.widgets import persistent, plain
 
 _OWN_KEY = "own_data_of_job"  # job id -> OwnData of this session's own-texts runs, in session_state only
 _OWN_NOTE_KEY = "own_data_note"
+# (file name, bytes) of the last upload that could be read, in session_state only. Streamlit forgets an uploaded file
+# when its page is left; this copy keeps it for the session. One file, and parsing refused anything over 5 MB.
+_KEPT_UPLOAD_KEY = "own_data_upload"
 
 
 def remember_run(job: Job, own_data: OwnData | None, note: str | None) -> None:
@@ -68,10 +71,33 @@ def _parsed_own_data(raw: bytes | str, name: str, swap: bool) -> OwnData | str:
     return memo[1]
 
 
+def _forget_removed_upload() -> None:
+    """The uploader's callback: a file the student removed (its x) is not brought back from the kept copy."""
+    if st.session_state.get("own_data_file") is None:
+        st.session_state.pop(_KEPT_UPLOAD_KEY, None)
+
+
+def _upload() -> tuple[bytes | None, str]:
+    """The uploaded file's bytes and name: the one in the uploader, else the one kept from earlier in the session
+    (said so, with a button to forget it), else (None, "")."""
+    upload = st.file_uploader("CSV, TSV or TXT file", type=["csv", "tsv", "txt"], key="own_data_file",
+                              on_change=_forget_removed_upload)
+    if upload is not None:
+        return upload.getvalue(), upload.name
+    if (kept := st.session_state.get(_KEPT_UPLOAD_KEY)) is None:
+        return None, ""
+    name, raw = kept
+    st.caption(f"Using {plain(name)} (uploaded earlier). Upload another file above to replace it.")
+    if st.button("Forget this file", key="own_data_forget"):
+        st.session_state.pop(_KEPT_UPLOAD_KEY, None)
+        st.rerun()
+    return raw, name
+
+
 def own_data_section() -> OwnData | None:
     """The Train page's data source "my own texts": upload or paste, then the label mapping, the counts and the split
     it will train on. Returns the parsed texts, or None (IMDb chosen, nothing given yet, or a bad file, shown)."""
-    if not st.toggle("Train on my own texts instead of IMDb", key="own_data_on",
+    if not st.toggle("Train on my own texts instead of IMDb", **persistent("own_data_on", False),
                      help="A CSV/TSV with the columns text and label, or lines label<TAB>text, in any language."):
         return None
     st.caption(f"{OWN_LIMITS} A header line names the columns text and label (separated by commas, semicolons, tabs "
@@ -79,13 +105,13 @@ def own_data_section() -> OwnData | None:
                "session only: never saved on the server, gone when you close the tab. Any language works; Chinese "
                "and Japanese, written without spaces, are read one character per step. All rows are used "
                "(80% train, 10% validation, 10% test); the IMDb settings below are ignored.")
-    how = st.radio("Your texts", ["upload", "paste"], horizontal=True, key="own_data_how",
+    how = st.radio("Your texts", ["upload", "paste"], horizontal=True, **persistent("own_data_how", "upload"),
                    format_func={"upload": "upload a file", "paste": "paste lines label<TAB>text"}.get)
     if how == "upload":
-        upload = st.file_uploader("CSV, TSV or TXT file", type=["csv", "tsv", "txt"], key="own_data_file")
-        raw, name = (upload.getvalue(), upload.name) if upload is not None else (None, "")
+        raw, name = _upload()
     else:
-        pasted = st.text_area("One text per line: the label, a tab, then the text", key="own_data_paste", height=160,
+        pasted = st.text_area("One text per line: the label, a tab, then the text", height=160,
+                              **persistent("own_data_paste", ""),
                               placeholder="pos\tA wonderful film, I laughed all evening.\n"
                                           "neg\tBoring and far too long.")
         raw, name = (pasted, "pasted text") if pasted.strip() else (None, "")
@@ -93,6 +119,8 @@ def own_data_section() -> OwnData | None:
         st.info("Upload a file or paste lines to see how they will be read.")
         return None
     own = _parsed_own_data(raw, name, bool(st.session_state.get("own_data_swap", False)))
+    if how == "upload":  # the last upload is kept if it can be read, else the student has replaced the kept one
+        st.session_state[_KEPT_UPLOAD_KEY] = (name, raw) if not isinstance(own, str) else None
     if isinstance(own, str):
         st.error(f"Cannot train on these texts: {plain(own)}")
         return None
@@ -104,7 +132,7 @@ def own_data_section() -> OwnData | None:
     st.caption(f"Mapping rule: {plain(own.mapping.rule)}. Split: {counts['train']:,} texts to train on, "
                f"{counts['validation']:,} to validate after each epoch, {counts['test']:,} to test (never trained on). "
                + " ".join(plain(note) for note in own.notes))
-    st.toggle("Swap the two labels (make the other one positive)", key="own_data_swap")
+    st.toggle("Swap the two labels (make the other one positive)", **persistent("own_data_swap", False))
     if (job := current_job()) is not None and job.job_id in (st.session_state.get(_OWN_KEY) or {}):
         if note := st.session_state.get(_OWN_NOTE_KEY):
             st.caption(plain(note))

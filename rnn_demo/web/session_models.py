@@ -15,6 +15,7 @@ from rnn_demo.model import inspect, unit_search
 from rnn_demo.model.models import Bundle
 from rnn_demo.serving import runs
 from rnn_demo.serving.jobs import Job
+from rnn_demo.web import widgets
 from rnn_demo.web.shared import memory_ledger, pretrained_bundle, pretrained_state_index
 
 PRETRAINED = "pretrained model (fast preset)"
@@ -56,6 +57,41 @@ def model_names() -> list[str]:
     """The models a student can inspect, by display name: the pretrained ones, then each kept run with a model
     ("run 2: fast, 32 units, 86.1% test accuracy")."""
     return list(PRETRAINED_PRESETS) + [run.label for run in my_runs() if run.bundle is not None]
+
+
+def default_model_name() -> str:
+    """The model a page shows first: after a training, the session's latest run with a model (the student's own),
+    else the pretrained fast model. Inspect, the Analysis lab and Probes all open on it."""
+    return next((run.label for run in reversed(my_runs()) if run.bundle is not None), PRETRAINED)
+
+
+def model_choice(key: str) -> dict:
+    """Keyword arguments for a page's model picker over `model_names()` (a radio or selectbox), its value kept for the
+    session: `default_model_name()` at first and again after each new training; the student's own choice in between.
+    A name not in this session (a link's run trained in another browser, or a run dropped for newer ones) gives way to
+    the default, and a warning drawn here says so until another model is chosen. Call it before the page's main
+    picture, so the warning is seen also where the picker is folded away (lecture mode)."""
+    names, default = model_names(), default_model_name()
+    unavailable_key = f"{key}_unavailable"
+    requested = st.session_state.get(key)
+    if isinstance(requested, str) and requested not in names:
+        st.session_state[unavailable_key] = (requested, default)
+    kwargs = widgets.persistent(key, default, follows=default, options=names)
+    unavailable = st.session_state.get(unavailable_key)
+    if unavailable is not None and st.session_state[key] == unavailable[1]:
+        # Both names are shown as text: the first comes from a link, which anyone can write.
+        st.warning(f"The model this link names, “{widgets.plain(unavailable[0])}”, is not available here: a trained "
+                   "run lives only in the browser session that trained it. Shown instead: "
+                   f"{widgets.plain(unavailable[1])}.", icon=":material/link_off:")
+    else:
+        st.session_state.pop(unavailable_key, None)
+    return kwargs
+
+
+def showing_caption(name: str, epoch: int | None = None) -> str:
+    """The sentence naming the model a page shows, e.g. "Showing: run 2: fast, 32 units, 86.1% test accuracy"."""
+    after = f", after epoch {epoch}" if epoch is not None else ""
+    return f"Showing: {widgets.plain(name)}{after}"
 
 
 def bundle_named(name: str) -> Bundle:
