@@ -56,12 +56,7 @@ with why:
     word_occlusion = session_models.remembered("occlusion by word", bundle, review, lambda: analysis.occlude(bundle, review))
     occlusion = word_occlusion if by == "word" else session_models.remembered(
         "occlusion by sentence", bundle, review, lambda: analysis.occlude(bundle, review, by="sentence"))
-    strongest = int(np.argmax(np.abs(occlusion.change)))
-    part = md(occlusion.part_text(strongest))
-    explained.caption(f"Dropping '{part}' moves P(positive) most: {occlusion.change[strongest]:+.3f} "
-                      f"(from {occlusion.prediction:.3f} to {occlusion.without[strongest]:.3f}). "
-                      f"{int(np.sum(occlusion.change > 0))} of {len(occlusion.spans)} {by}s pull towards negative "
-                      "(dropping them raises P(positive)).")
+    explained.caption(occlusion.summary(by, escape=md))
     if by == "word":
         figure = figures.occlusion_words_figure(tokens, unknown, occlusion.change)
     else:

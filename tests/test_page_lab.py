@@ -94,12 +94,13 @@ def test_occlusion_of_a_word_equals_the_prediction_without_it(fast):
     for word in ("not", "bad", "hate", "expected"):
         k = tokens.index(word)
         without = inspect.inspect(fast, " ".join(tokens[:k] + tokens[k + 1:])).prediction
-        assert values[word] == pytest.approx(without - original, abs=1e-6)
-    (caption,) = captions(at, "Dropping")
+        assert values[word] == pytest.approx(original - without, abs=1e-6)  # its push: with it minus without it
+    (caption,) = captions(at, "Strongest push on P(positive)")
     changes = {word: value for word, value in values.items() if word != "it"}
     strongest = max(changes, key=lambda word: abs(changes[word]))
-    assert caption.startswith(f"Dropping '{strongest}' moves P(positive) most: {changes[strongest]:+.3f} "
-                              f"(from {original:.3f} to {original + changes[strongest]:.3f})")
+    assert caption.startswith(f"Strongest push on P(positive): '{strongest}', towards "
+                              f"{'positive' if changes[strongest] > 0 else 'negative'}: {changes[strongest]:+.3f} "
+                              f"({original - changes[strongest]:.3f} without it, {original:.3f} with it)")
 
 
 def test_sentence_occlusion_shows_each_sentence_dropped(fast):
@@ -109,7 +110,7 @@ def test_sentence_occlusion_shows_each_sentence_dropped(fast):
     bars = charts(at)["lab_occlusion"]["data"][0]
     original = inspect.inspect(fast, review).prediction
     for shown, kept in zip(decode(bars["x"]), ["The plot is a boring mess!", "The acting is wonderful."]):
-        assert shown == pytest.approx(inspect.inspect(fast, kept).prediction - original, abs=1e-6)
+        assert shown == pytest.approx(original - inspect.inspect(fast, kept).prediction, abs=1e-6)
 
 
 def test_what_if_draws_the_models_running_prediction_and_the_changed_one(fast):
@@ -276,4 +277,4 @@ def test_a_probe_opens_in_the_lab():
     at.button(key="lab_probe_open").click().run()
     assert not at.exception
     assert at.text_area(key=review_key(REVIEW)).value == REVIEW
-    assert captions(at, "Dropping ")
+    assert captions(at, "Strongest push on P(positive)")

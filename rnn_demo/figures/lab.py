@@ -10,17 +10,17 @@ import numpy as np
 import plotly.graph_objects as go
 
 from rnn_demo.figures.common import (
-    DIFFERENCE_SCALE,
     FONT_SIZE,
     NEGATIVE,
     POSITIVE,
+    SENTIMENT_SCALE,
     STATE_SCALE,
     safe,
     set_word_axis,
     word_labels,
 )
 
-OCCLUSION_TITLE = "change in P(positive)<br>when the word is dropped"
+PUSH_TITLE = "push on P(positive):<br>with the {part} − without it"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
@@ -64,16 +64,19 @@ def _shorten(label: str, characters: int = 12) -> str:
 
 
 def occlusion_words_figure(tokens: list[str], unknown, change: np.ndarray) -> go.Figure:
-    """The review's words, each coloured by the change in P(positive) when it alone is dropped (green: dropping
-    it raises P(positive), so the word pulled towards negative; purple: the word pulled towards positive)."""
+    """The review's words, each coloured by its push on P(positive): P(positive) with it minus without it (= minus
+    `change`, the change when it alone is dropped). Positive colour: the word pushes towards positive; negative
+    colour: towards negative, the same convention as the sentence bars and every sentiment colour of the app."""
+    push = -np.asarray(change, dtype="float64")
     labels = word_labels(tokens, unknown)
-    grid, texts = _word_grid([_shorten(label) for label in labels], change, _words_per_line(labels))
-    bound = max(0.01, float(np.abs(change).max()))
+    grid, texts = _word_grid([_shorten(label) for label in labels], push, _words_per_line(labels))
+    bound = max(0.01, float(np.abs(push).max()))
     figure = go.Figure(go.Heatmap(
         z=grid, text=texts, texttemplate="%{text}", textfont=dict(size=FONT_SIZE + 2), zmin=-bound, zmax=bound,
-        colorscale=DIFFERENCE_SCALE, xgap=2, ygap=2, hovertemplate="without '%{text}': %{z:+.3f}<extra></extra>",
-        colorbar=dict(title=dict(text=OCCLUSION_TITLE, font=dict(size=FONT_SIZE)), tickfont=dict(size=FONT_SIZE),
-                      thickness=14, tickformat="+.2f"),
+        colorscale=SENTIMENT_SCALE, xgap=2, ygap=2,
+        hovertemplate="'%{text}' pushes P(positive) by %{z:+.3f}<extra></extra>",
+        colorbar=dict(title=dict(text=PUSH_TITLE.format(part="word"), font=dict(size=FONT_SIZE)),
+                      tickfont=dict(size=FONT_SIZE), thickness=14, tickformat="+.2f"),
     ))
     _hide_axes(figure)
     figure.update_layout(height=110 + 44 * grid.shape[0], margin=dict(l=10, r=10, t=10, b=10))
@@ -81,20 +84,27 @@ def occlusion_words_figure(tokens: list[str], unknown, change: np.ndarray) -> go
 
 
 def occlusion_sentences_figure(sentences: list[str], change: np.ndarray, max_characters: int = 70) -> go.Figure:
-    """One bar per sentence: the change in P(positive) when that sentence is dropped."""
+    """One bar per sentence: its push on P(positive), P(positive) with it minus without it (= minus `change`), in
+    the positive colour when it pushes towards positive, as in the word view."""
+    push = -np.asarray(change, dtype="float64")
     labels = [f"{number}: " + safe(sentence if len(sentence) <= max_characters else
                                    sentence[:max_characters - 1] + "…")
               for number, sentence in enumerate(sentences, start=1)]
     figure = go.Figure(go.Bar(
-        x=change, y=labels, orientation="h", marker_color=[POSITIVE if value < 0 else NEGATIVE for value in change],
-        text=[f"{value:+.3f}" for value in change], textposition="outside", textfont=dict(size=FONT_SIZE),
-        hovertemplate="%{y}<br>change %{x:+.3f}<extra></extra>"))
-    bound = max(0.05, float(np.abs(change).max()) * 1.3)
-    figure.update_xaxes(range=[-bound, bound], title_text="change in P(positive) when the sentence is dropped",
+        x=push, y=labels, orientation="h", marker_color=[push_color(value) for value in push],
+        text=[f"{value:+.3f}" for value in push], textposition="outside", textfont=dict(size=FONT_SIZE),
+        hovertemplate="%{y}<br>pushes P(positive) by %{x:+.3f}<extra></extra>"))
+    bound = max(0.05, float(np.abs(push).max()) * 1.3)
+    figure.update_xaxes(range=[-bound, bound], title_text=PUSH_TITLE.format(part="sentence").replace("<br>", " "),
                         zeroline=True, zerolinecolor="#444")
     figure.update_yaxes(autorange="reversed")
     figure.update_layout(height=120 + 40 * len(labels), margin=dict(l=10, r=20, t=10, b=50))
     return _readable(figure)
+
+
+def push_color(push: float) -> str:
+    """The colour of a push on P(positive): POSITIVE towards positive, NEGATIVE towards negative."""
+    return POSITIVE if push > 0 else NEGATIVE
 
 
 def what_if_figure(tokens: list[str], unknown, original: np.ndarray, changed: np.ndarray,

@@ -79,6 +79,18 @@ class Occlusion:
         start, end = self.spans[index]
         return " ".join(self.review.tokens[start:end])
 
+    def summary(self, by: str, escape=str) -> str:
+        """What the occlusion chart shows, in the app's sign convention: a part's push on P(positive) is P(positive)
+        with it minus without it (> 0: towards positive). `by` names the parts ("word", "sentence"); `escape` makes
+        the review's words safe where the sentence is shown (e.g. as Markdown)."""
+        push = -self.change
+        strongest = int(np.argmax(np.abs(push)))
+        towards = "positive" if push[strongest] > 0 else "negative"
+        return (f"Strongest push on P(positive): '{escape(self.part_text(strongest))}', towards {towards}: "
+                f"{push[strongest]:+.3f} ({self.without[strongest]:.3f} without it, {self.prediction:.3f} with it). "
+                f"{int(np.sum(push > 0))} of {len(self.spans)} {by}s push towards positive, "
+                f"{int(np.sum(push < 0))} towards negative.")
+
 
 def sentence_spans(tokens: list[str]) -> list[tuple[int, int]]:
     """[start, end) spans of the sentences: each ends after a '.', '!', '?' or '…' token, or at the last word."""
