@@ -30,13 +30,11 @@ for name in chosen:
         results[SHORT_NAMES.get(name, name.split(":")[0])] = probes.run_probes(session_models.bundle_named(name), all_probes)
     except ValueError as error:
         st.error(f"{name}: {error}")
-if results:
-    st.dataframe(probes.table(results), hide_index=True, key="lab_probe_table", column_config={
-        f"P(positive): {name}": st.column_config.NumberColumn(format="%.3f") for name in results})
+if results:  # every row shown (35 px each, with the header): no scrolling inside the table
+    st.dataframe(probes.styled_table(results), hide_index=True, key="lab_probe_table",
+                 height=35 * (len(all_probes) + 1) + 3)
 for name, model_results in results.items():
-    failed = [result.probe.name for result in model_results if not result.passed]
-    st.caption(f"**{md(name)}**: {len(model_results) - len(failed)} of {len(model_results)} probes pass"
-               + (f"; fails: {md('; '.join(failed))}." if failed else "."))
+    st.caption(f"**{md(name)}**: {md(probes.summary(model_results))}")
 
 with st.expander("Add your own probe (kept for this session)", expanded=False):
     with st.form("lab_probe_form", clear_on_submit=True):
@@ -58,6 +56,7 @@ with st.expander("The probes' reviews, and why a model decided", expanded=False)
     probe_names = [probe.name for probe in all_probes]
     picked = st.selectbox("Probe", probe_names, **widgets.persistent("lab_probe_pick", probe_names[0], options=probe_names))
     probe = next(probe for probe in all_probes if probe.name == picked)
+    st.caption(f"Tests: {md(probe.skill)}")
     st.text(probe.text)
     if st.button("Analyse this review in the Analysis lab", key="lab_probe_open"):
         st.session_state["shared_review"] = probe.text

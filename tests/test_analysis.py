@@ -201,8 +201,26 @@ def test_the_probe_table_shows_inspects_predictions_and_pass_or_fail(fast, tiny)
     for name, bundle in (("fast", fast), ("tiny", tiny)):
         for row, probe in zip(rows, chosen):
             probability = inspect.inspect(bundle, probe.text).prediction
-            assert row[f"P(positive): {name}"] == pytest.approx(probability, abs=5e-4 + 1e-6)
-            assert row[f"result: {name}"] == ("pass ✓" if probes.passes(probability, probe.expected) else "FAIL ✗")
+            outcome = "✓ pass" if probes.passes(probability, probe.expected) else "✗ fail"
+            assert row[name].startswith(f"{outcome} · ")
+            assert float(row[name].split(" · ")[1]) == pytest.approx(probability, abs=5e-4 + 1e-6)
+
+
+def test_a_verdict_cut_by_maxlen_is_a_demonstration_not_a_failure(fast):
+    """Issue 19: "verdict cut by MaxLen" cannot be passed by a model with MaxLen 200 (it never reads the verdict),
+    yet counted as the model's FAIL."""
+    cut = next(probe for probe in probes.FIXED_PROBES if probe.name == "verdict cut by MaxLen")
+    kept = next(probe for probe in probes.FIXED_PROBES if probe.name == "verdict kept by MaxLen")
+    results = probes.run_probes(fast, [cut, kept])
+    assert results[0].words_cut > 0 and not results[0].verdict_seen
+    assert results[0].outcome is probes.Outcome.NOT_SEEN and results[1].verdict_seen
+    assert probes.table({"fast": results})[0]["fast"].startswith("– verdict cut · ")
+    summary = probes.summary(results)
+    assert summary.startswith(f"{int(results[1].passed)} of 1 probes pass")
+    assert "Not counted: verdict cut by MaxLen (a demonstration" in summary
+    styles = probes.styled_table({"fast": results})._compute().ctx  # (row, column) -> css of each cell
+    assert ("background-color", probes.OUTCOME_COLORS[probes.Outcome.NOT_SEEN]) in styles[(0, 2)]
+    assert ("background-color", probes.OUTCOME_COLORS[results[1].outcome]) in styles[(1, 2)]
 
 
 def test_pass_rules_and_bad_probes():
@@ -214,6 +232,8 @@ def test_pass_rules_and_bad_probes():
         probes.Probe("x", "   ", "positive", "")
     with pytest.raises(ValueError, match="at most"):
         probes.Probe("x", "good " * 2000, "positive", "")
+    with pytest.raises(ValueError, match="verdict words"):
+        probes.Probe("x", "a good film", "positive", "", verdict="great")
 
 
 def test_a_probe_with_nothing_readable_is_refused_and_cannot_break_the_table(fast):
