@@ -195,3 +195,30 @@ def test_a_waiting_job_is_told_when_it_should_start_from_the_measured_times():
     assert slots.expected_wait(7, now) == pytest.approx(16.0, abs=0.5)  # after job 5, which starts at 6 s
     waiting["gone"] = (5, 6, 7)
     wait_until(lambda: slots.waiting == 0)
+
+
+def test_a_preparing_job_says_what_it_waits_for_and_how_long():
+    """Issue 19: the first training sat ~10 s on "Preparing the training…" with no word of what or how long."""
+    started = threading.Event()
+    release = threading.Event()
+    now = [100.0]
+
+    def work(on_event, should_stop):
+        started.set()
+        release.wait(5)
+
+    preparation = jobs.Preparation("reading the reviews", 4.0, in_worker=True)
+    job = Job(work, TrainingSlots(1), name="training", preparation=preparation, clock=lambda: now[0]).start()
+    assert started.wait(5) and job.status is JobStatus.RUNNING and job.latest is None
+    now[0] += 2.0
+    note = job.preparing_note(worker_starting=False)
+    assert note == "Preparing the training: reading the reviews. This takes about 4 s on a free server; 2 s so far."
+    starting = job.preparing_note(worker_starting=True)
+    assert "a training worker of this server is starting up: it loads TensorFlow" in starting
+    assert f"about {jobs.WORKER_START.seconds + 4:.0f} s" in starting
+    now[0] += 30.0
+    assert "Longer than usual" in job.preparing_note(worker_starting=False)
+    lesson = jobs.preparing_note("small SimpleRNN", jobs.BUILD_AND_COMPILE, 1.0, worker_starting=True)
+    assert "worker" not in lesson  # a lesson trains in its own thread: no worker to wait for
+    release.set()
+    job.join(5)

@@ -182,10 +182,12 @@ def test_a_training_waiting_for_a_starting_worker_says_so(monkeypatch):
     at.button(key="train_start").click().run()
     try:
         (preparing,) = [info.value for info in at.info if info.value.startswith("Preparing the training")]
-        assert "training worker of this server is still starting up" in preparing
+        assert "a training worker of this server is starting up" in preparing and "s so far" in preparing
         monkeypatch.setattr(training_backends, "workers_starting", lambda: False)
         at.run()
-        assert "Preparing the training…" in [info.value for info in at.info]
+        (preparing,) = [info.value for info in at.info if info.value.startswith("Preparing the training")]
+        assert "worker" not in preparing and "turning the texts into word ids" in preparing  # what, and how long:
+        assert "This takes about 10 s on a free server" in preparing  # it said only "Preparing the training…"
     finally:
         release.set()
     rerun_until(at, lambda at: any("no worker in this test" in error.value for error in at.error))

@@ -150,6 +150,35 @@ class TrainingSlots:
 Work = Callable[[Callable[[Progress], None], Callable[[], bool]], Any]
 
 
+@dataclass(frozen=True)
+class Preparation:
+    """What a job does between taking its slot and its first progress report, and about how long that takes on a
+    free 2-core machine (the panel shows it, so nobody stares at "Preparing…" without knowing why)."""
+
+    what: str  # in words, for the student
+    seconds: float  # about how long, measured
+    in_worker: bool = False  # runs in one of the server's training workers, so it also waits for one to start
+
+
+# A small lesson model: Keras builds it and TensorFlow compiles (traces) its training step before the first batch.
+BUILD_AND_COMPILE = Preparation("building the model and letting TensorFlow compile its training step", 3.0)
+# A training worker of the server, warming up once (docs/measurements.md, worker processes: ~15 s).
+WORKER_START = Preparation("a training worker of this server is starting up: it loads TensorFlow and reads and "
+                           "tokenises the 25,000 reviews, once", 15.0)
+
+
+def preparing_note(name: str, preparation: Preparation, seconds_so_far: float, worker_starting: bool) -> str:
+    """The sentence under a running job that has not reported a step yet: what it waits for and for about how long
+    (first the worker's start-up, when the job runs in a worker and one is still starting)."""
+    stages = [WORKER_START, preparation] if worker_starting and preparation.in_worker else [preparation]
+    expected = sum(stage.seconds for stage in stages)
+    note = (f"Preparing the {name}: {'; then '.join(stage.what for stage in stages)}. This takes about "
+            f"{expected:.0f} s on a free server; {seconds_so_far:.0f} s so far.")
+    if seconds_so_far > 1.5 * expected:
+        note += " Longer than usual: other trainings and pages share the server's cores."
+    return note
+
+
 @dataclass(eq=False)
 class Job:
     """One user's live training: `work(on_event, should_stop)` run in a background thread once a slot is free.
@@ -161,6 +190,7 @@ class Job:
     work: Work
     slots: TrainingSlots
     name: str = "training"  # what is trained, for messages ("IMDb sentiment LSTM", "one-to-many wave")
+    preparation: Preparation = BUILD_AND_COMPILE  # what it does before its first progress report
     is_connected: Callable[[], bool] = lambda: True  # False while the owner's browser session is disconnected
     grace_seconds: float = 120.0  # how long an owner may be disconnected before the job stops
     clock: Callable[[], float] = time.monotonic
@@ -170,6 +200,7 @@ class Job:
     events: list[Progress] = field(default_factory=list)
     result: Any = None
     error: str | None = None
+    running_since: float | None = None  # clock() when it took its slot
     _stop: threading.Event = field(default_factory=threading.Event)
     _gone_since: float | None = None
     _thread: threading.Thread | None = None
@@ -211,6 +242,11 @@ class Job:
     def latest(self) -> Progress | None:
         return self.events[-1] if self.events else None
 
+    def preparing_note(self, worker_starting: bool = False) -> str:
+        """`preparing_note` for this job, timed from when it took its slot."""
+        since = self.clock() - self.running_since if self.running_since is not None else 0.0
+        return preparing_note(self.name, self.preparation, since, worker_starting)
+
     def join(self, timeout: float | None = None) -> None:
         if self._thread is not None:
             self._thread.join(timeout)
@@ -221,6 +257,7 @@ class Job:
             self.status = JobStatus.CANCELLED
             return
         try:
+            self.running_since = self.clock()
             self.status = JobStatus.RUNNING
             self.result = self.work(self.events.append, self.should_stop)
             self.status = JobStatus.STOPPED if self._stop.is_set() else JobStatus.DONE

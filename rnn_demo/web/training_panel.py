@@ -5,6 +5,7 @@ place in the queue, its progress and Stop (`job_panel`), and the Train page's IM
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import streamlit as st
 
@@ -13,7 +14,7 @@ from rnn_demo.core.own_data import OwnData
 from rnn_demo.core.own_data import fit_config as fit_own_config
 from rnn_demo.model import training
 from rnn_demo.serving import training_backends
-from rnn_demo.serving.jobs import Job, JobStatus
+from rnn_demo.serving.jobs import BUILD_AND_COMPILE, Job, JobStatus, Preparation
 from rnn_demo.web import own_texts
 from rnn_demo.web.session_models import TRAINING_JOB, run_history, session_job
 from rnn_demo.web.shared import memory_ledger, tokenized_imdb, training_slots
@@ -52,7 +53,15 @@ def _refuse_over_the_cap(key: str) -> None:
                          "wait for one to finish.")
 
 
-def start_job(key: str, work, name: str) -> Job | None:
+# The Train page's training, after its slot: the words as ids, the LSTM built, its word vectors started from word
+# counts, TensorFlow's training step compiled: 11 s with the fast preset on 2 cores shared with tests (2026-12-04),
+# as issue 19 saw (~10 s).
+TRAINING_PREPARATION = Preparation("turning the texts into word ids, building the LSTM, starting its word vectors "
+                                   "from word counts and letting TensorFlow compile its training step", 10.0,
+                                   in_worker=True)
+
+
+def start_job(key: str, work, name: str, preparation: Preparation = BUILD_AND_COMPILE) -> Job | None:
     """Queue `work(on_event, should_stop)` as this session's job under `key` (stopping an earlier one there). When
     the session already has MAX_JOBS_PER_SESSION trainings going, nothing starts: a warning says why (None)."""
     try:
@@ -63,7 +72,7 @@ def start_job(key: str, work, name: str) -> Job | None:
     jobs = st.session_state.setdefault("jobs", {})
     if (previous := jobs.get(key)) is not None and not previous.finished:
         previous.request_stop()
-    job = Job(work, training_slots(), name=name, is_connected=session_connected_check(),
+    job = Job(work, training_slots(), name=name, preparation=preparation, is_connected=session_connected_check(),
               grace_seconds=disconnect_grace_seconds(), owner=session_owner())
     jobs[key] = job.start()
     return job
@@ -100,10 +109,7 @@ def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
                        icon=":material/hourglass:")
         elif job.status is JobStatus.RUNNING:
             if event is None:
-                starting = (" A training worker of this server is still starting up (loading TensorFlow and reading "
-                            "the reviews); a training given to it begins when it is ready."
-                            if training_backends.workers_starting() else "")
-                st.info(f"Preparing the {job.name}…{starting}")
+                st.info(job.preparing_note(training_backends.workers_starting()), icon=":material/hourglass:")
             else:
                 st.progress(event.fraction_done, text=_describe_progress(event))
         if not job.finished:
@@ -140,7 +146,9 @@ def start_training(config: RunConfig, source: str = "bundled", own_data: OwnData
     else:  # in this server's worker processes, on a Dask cluster, or in the job's thread (serving.training_backends)
         work = training_backends.imdb_training_work(
             config, source, in_thread_data=lambda: tokenized_imdb(config.train.seed, config.train.subset, source))
-    job = start_job(TRAINING_JOB, work, name="training")
+    # Own texts train in this server's thread: no worker to wait for.
+    preparation = TRAINING_PREPARATION if own_data is None else replace(TRAINING_PREPARATION, in_worker=False)
+    job = start_job(TRAINING_JOB, work, name="training", preparation=preparation)
     history.add(config, job, "own texts" if own_data is not None else source, memory_ledger())
     own_texts.remember_run(job, own_data, note if own_data is not None else None)
     return job
