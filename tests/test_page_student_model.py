@@ -48,7 +48,7 @@ def test_after_a_training_inspect_the_lab_and_probes_open_on_the_new_run_and_nam
     assert not at.exception
     assert at.multiselect(key="lab_probe_models").value == [label, PRETRAINED, COURSE]
     assert f"Showing: {label}; {PRETRAINED}; {COURSE}" in captions(at)
-    assert "P(positive): run 1" in at.dataframe[0].value.columns
+    assert list(at.dataframe[0].value.columns)[2:] == ["run 1", "fast model", "course model"]  # a column each
 
     # The pretrained models are one click away, and the student's choice stays until the next training.
     at.switch_page("pages/inspect_gates.py").run()
