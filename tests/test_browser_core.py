@@ -85,8 +85,8 @@ def test_typing_a_review_redraws_the_prediction_and_the_heatmaps(app_url, page):
     screenshot(page, "/tmp/shot_inspect.png")
 
 
-def test_a_tiny_training_then_inspecting_my_model_in_the_same_session(app_url, page):
-    open_page(page, f"{app_url}/train_lstm")
+def start_tiny_training(page) -> float:
+    """On the Train page: start a `fast` run on 600 reviews for one epoch (seconds); returns when Start was pressed."""
     for label, value in (("Reviews used (80% train, 10% validation, 10% test)", "600"),
                          ("Vocabulary size (words)", "2000"), ("Epochs", "1")):
         field = page.get_by_label(label, exact=True)
@@ -94,6 +94,12 @@ def test_a_tiny_training_then_inspecting_my_model_in_the_same_session(app_url, p
         field.press("Tab")
     started = time.perf_counter()
     page.get_by_role("button", name="Start training").click()
+    return started
+
+
+def test_a_tiny_training_then_inspecting_my_model_in_the_same_session(app_url, page):
+    open_page(page, f"{app_url}/train_lstm")
+    started = start_tiny_training(page)
     page.get_by_text("Test accuracy on 60 test reviews", exact=True).wait_for(timeout=120_000)
     print(f"\ntiny training: results shown {time.perf_counter() - started:.1f} s after Start")
     wait_for_script(page)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 from conftest import wait_for_script
-from test_browser_core import open_page
+from test_browser_core import open_page, start_tiny_training
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +20,7 @@ RUN = re.compile(r"run 1: fast, 32 units, [0-9.]+% test accuracy")
 def test_a_trained_run_is_the_default_model_and_its_link_elsewhere_says_it_is_not_there(app_url, browser, page):
     started = time.perf_counter()
     open_page(page, f"{app_url}/train_lstm")
-    for label, value in (("Reviews used (80% train, 10% validation, 10% test)", "600"),
-                         ("Vocabulary size (words)", "2000"), ("Epochs", "1")):
-        field = page.get_by_label(label, exact=True)
-        field.fill(value)
-        field.press("Tab")
-    page.get_by_role("button", name="Start training").click()
+    start_tiny_training(page)
     page.get_by_text("Test accuracy on 60 test reviews", exact=True).wait_for(timeout=120_000)
     wait_for_script(page)
 
