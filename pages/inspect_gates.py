@@ -110,11 +110,20 @@ with charts.chart_turn():
         width=150))
     if choices.toggle(f"All {units_total} units", **widgets.persistent("inspect_all_units", False)):
         shown = units_total
+    # A long review: the heatmaps and the unit's trace show a window of words, each one labelled; a slider moves it.
+    words_total, window_size = len(result.tokens), figures.window_words(font_size)
+    window = None
+    if words_total > window_size:
+        first = chart_slot.slider(
+            f"The charts show {window_size} of the {words_total} words, from word", 1, words_total - window_size + 1,
+            **widgets.persistent("inspect_window_start", 1, follows=(review, words_total, window_size)),
+            help="Every word of the window is named under the charts; the coloured review below shows them all.")
+        window = (first - 1, first - 1 + window_size)
     if chosen:
         units = order_units(result, "hidden", order_by)[:shown]
         chart_slot.plotly_chart(charts.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
-                                contrast, font_size), lambda: figures.inspection_spec(result, chosen, units, contrast,
-                                font_size)), key="inspect_heatmaps")
+                                contrast, font_size, window), lambda: figures.inspection_spec(
+                                result, chosen, units, contrast, font_size, window)), key="inspect_heatmaps")
         if shown < units_total:
             chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on "
                                f"“All {units_total} units” to see the rest.")
@@ -127,11 +136,11 @@ with charts.chart_turn():
     best_unit = int(order_units(result, unit_state, "correlation")[0])
     unit = int(unit_col.number_input("Unit", 0, units_total - 1, **widgets.persistent(
         "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
-    unit_options = (unit_state, unit, font_size)
+    unit_options = (unit_state, unit, font_size, window)  # a long review's framed window: the words the charts show
     st.plotly_chart(charts.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_spec(
-        result, unit_state, unit, font_size=font_size)), key="inspect_coloured_words")
+        result, unit_state, unit, font_size, window)), key="inspect_coloured_words", width="content")
     st.plotly_chart(charts.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_spec(
-        result, unit_state, unit, font_size)), key="inspect_unit_trace")
+        result, unit_state, unit, font_size, window)), key="inspect_unit_trace")
 
     # Built only while open (opening or closing reruns the page): most reruns skip these two sections' work.
     saturation = st.expander("Gate saturation: how often are the gates fully open or closed?",

@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 from conftest import plotly_array as decode
 from streamlit.testing.v1 import AppTest
+from test_figures_inspection import LONG_REVIEW
 
 from rnn_demo.core import inspection, text
+from rnn_demo.figures import inspection as figures
 from rnn_demo.model import inspect, models
 from rnn_demo.web import widgets
 
@@ -193,16 +195,18 @@ def test_a_huge_review_is_cut_to_maxlen_with_a_warning(vocab):
                for warning in at.warning)
     figure = charts(at)["inspect_heatmaps"]
     assert len(heatmaps(figure)) == 6
+    window = figures.window_words()  # the heatmaps show the first window of the MaxLen words read, each labelled
     for trace in heatmaps(figure):
-        assert decode(trace["z"]).shape == (16, MAXLEN)
+        assert decode(trace["z"]).shape == (16, window)
     labels = expected_labels(review, vocab)
     assert len(labels) == MAXLEN and labels[-5:] == ["the", "end", "was", "good", "."]
     running = running_trace(figure)
-    assert running["customdata"] == [html.escape(token, quote=False) for token in expected_tokens(review)]
+    assert running["customdata"] == [html.escape(token, quote=False) for token in expected_tokens(review)[:window]]
     axis = word_axis(figure)
-    step = -(-MAXLEN // 60)
-    assert axis["tickvals"] == running["x"][::step] and axis["ticktext"] == labels[::step]
+    assert axis["tickvals"] == running["x"] and axis["ticktext"] == labels[:window]
     assert any("earlier words cut by MaxLen" in note["text"] for note in figure["layout"]["annotations"])
+    at.slider(key="inspect_window_start").set_value(MAXLEN - window + 1).run()  # the last window: the end
+    assert word_axis(charts(at)["inspect_heatmaps"])["ticktext"][-5:] == ["the", "end", "was", "good", "."]
 
 
 def test_the_saturation_and_minimal_pair_sections_are_built_only_while_open():
@@ -366,8 +370,8 @@ def test_the_unit_box_and_both_unit_charts_follow_a_new_review():
         assert decode(specs["inspect_unit_trace"]["data"][0]["y"]) == pytest.approx(result.states["hidden"][:, unit],
                                                                                     abs=1e-5)
         assert specs["inspect_unit_trace"]["data"][0]["name"] == f"hidden state h_t, unit {unit}"
-        words = decode(specs["inspect_coloured_words"]["data"][0]["z"]).ravel()
-        assert words[~np.isnan(words)] == pytest.approx(result.states["hidden"][:, unit], abs=1e-5)
+        words = decode(specs["inspect_coloured_words"]["data"][0]["marker"]["color"])
+        assert words == pytest.approx(result.states["hidden"][:, unit], abs=1e-5)
     at.number_input(key="inspect_unit").set_value(3).run()  # a unit chosen by hand stays while the review does
     assert at.number_input(key="inspect_unit").value == 3
     assert specs["inspect_unit_trace"]["data"][0]["name"] != charts(at)["inspect_unit_trace"]["data"][0]["name"]
@@ -534,3 +538,45 @@ def test_remembered_charts_follow_the_model_and_the_review():
         at.radio(key="inspect_model").set_value(name).run()
         set_review(at, text)
         assert_charts_show(name, text)
+
+
+def test_a_long_review_shows_a_window_of_labelled_words_that_a_slider_moves(vocab):
+    """Issue 19: a 250-word review (the last MaxLen of its tokens read) shows the window control; each position labels
+    every word of its window under the heatmaps and the unit's trace, moving it changes which words are labelled, and
+    a new review starts at the first word again. The coloured review shows every word and frames the window's."""
+    at = open_inspect(LONG_REVIEW)
+    labels = expected_labels(LONG_REVIEW, vocab)
+    size = figures.window_words()
+    slider = at.slider(key="inspect_window_start")
+    assert (slider.value, slider.min, slider.max) == (1, 1, len(labels) - size + 1)
+    assert slider.label == f"The charts show {size} of the {len(labels)} words, from word"
+
+    def labelled() -> tuple[list[str], list[str]]:
+        specs = charts(at)
+        return word_axis(specs["inspect_heatmaps"])["ticktext"], word_axis(specs["inspect_unit_trace"])["ticktext"]
+
+    def framed() -> list[int]:
+        boxes = charts(at)["inspect_coloured_words"]["data"][0]
+        assert boxes["text"] == labels  # the coloured review: every word read, escaped
+        return np.flatnonzero(decode(boxes["marker"]["line"]["width"])).tolist()
+
+    assert labelled() == (labels[:size], labels[:size]) and framed() == list(range(size))
+    seen = set()
+    for first in range(1, len(labels) - size + 2, size):  # a class stepping through the review, window by window
+        at.slider(key="inspect_window_start").set_value(first).run()
+        assert not at.exception
+        heatmap_words, trace_words = labelled()
+        assert heatmap_words == trace_words == labels[first - 1:first - 1 + size]
+        assert framed() == list(range(first - 1, first - 1 + size))
+        seen.update(range(first - 1, first - 1 + size))
+    at.slider(key="inspect_window_start").set_value(len(labels) - size + 1).run()
+    seen.update(range(len(labels) - size, len(labels)))
+    assert seen == set(range(len(labels)))  # every word named somewhere
+    assert labelled()[0] != labels[:size]
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/inspect_gates.py").run()
+    assert at.slider(key="inspect_window_start").value == len(labels) - size + 1  # kept for the session
+    set_review(at, LONG_REVIEW.replace("wonderful", "awful"))
+    assert at.slider(key="inspect_window_start").value == 1  # a new review starts at its first word
+    set_review(at, "A short review.")
+    assert not at.slider and word_axis(charts(at)["inspect_heatmaps"])["ticktext"] == ["a", "short", "review", "."]

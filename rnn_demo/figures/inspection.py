@@ -7,6 +7,7 @@ what its colours mean, and show the words under every panel."""
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 
 from rnn_demo.core.inspection import GATES, LSTM_STATES, Inspection
@@ -31,8 +32,29 @@ from rnn_demo.figures.common import (
     word_axis,
     word_labels,
 )
+from rnn_demo.figures.text_layout import wrap
 
 CONTRASTS = {"full": "full scale", "stretch": "stretched to this review's range"}
+# A long review's heatmaps show a window of words, every one labelled: at -60° two labels WORD_PX_PER_FONT_PX font
+# sizes apart have baselines 1.3 font sizes apart, so they never touch, on the word axis the Inspect page gives them.
+WORD_AXIS_PX = 640  # the heatmaps' plot width at 1280x720 with the sidebar open: an 820 px chart less unit axis and bar
+WORD_PX_PER_FONT_PX = 1.5
+MAX_WINDOW_WORDS = 40
+TEXT_WIDTH_PX = 800  # the coloured review's width: fits the Inspect page's 820 px column at 1280x720
+
+
+def window_words(font_size: int = FONT_SIZE) -> int:
+    """How many words a heatmap shows at once, each labelled legibly at `font_size` (30 at 14 px, 21 at 20 px)."""
+    return max(5, min(MAX_WINDOW_WORDS, int(WORD_AXIS_PX // (WORD_PX_PER_FONT_PX * font_size))))
+
+
+def _window(inspection: Inspection, window: tuple[int, int] | None) -> tuple[int, int]:
+    """(start, stop) word positions of a window (None: the whole review), checked against the review's length."""
+    start, stop = window if window is not None else (0, len(inspection.tokens))
+    if not 0 <= start < stop <= len(inspection.tokens):
+        raise ValueError(f"the window of words {start}..{stop} is not inside this review's {len(inspection.tokens)} "
+                         "words.")
+    return start, stop
 
 
 def color_range(state: str, values: np.ndarray, contrast: str = "full") -> tuple[float, float]:
@@ -70,13 +92,15 @@ def _unit_ticks(units: list[str]) -> dict:
 
 
 def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
-                    font_size: int = FONT_SIZE) -> dict:
+                    font_size: int = FONT_SIZE, window: tuple[int, int] | None = None) -> dict:
     """Running P(positive) on top, then one heatmap per chosen state with the units of `unit_order` listed top to
-    bottom, each with its colour bar and the words under it."""
-    labels = word_labels(inspection.tokens, inspection.review.unknown)
+    bottom, each with its colour bar and the words under it; only the words window = (start, stop) if given (colour
+    ranges still fit the whole review, so moving the window keeps the colours' meaning)."""
+    start, stop = _window(inspection, window)
+    labels = word_labels(inspection.tokens, inspection.review.unknown)[start:stop]
     # One category per word position ("3 good"): a repeated word keeps its own column, and the hover names the word
     # from the axis, so no word is copied into every cell.
-    columns = [f"{index + 1} {label}" for index, label in enumerate(labels)]
+    columns = [f"{index + 1} {label}" for index, label in enumerate(labels, start=start)]
     units = [str(unit) for unit in unit_order]
     unit_px = max(4, min(font_size, 440 // len(units)))
     # Room under each panel for its words at -60° and the next panel's title.
@@ -89,10 +113,11 @@ def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.nd
     # Plotly validates every update, which made this figure cost ~0.6 s of server CPU per rerun.
     font = dict(size=font_size)
     traces: list[dict] = [dict(
-        type="scatter", x=columns, y=inspection.running_prediction, mode="lines+markers", name="running P(positive)",
-        customdata=hover_words(inspection.tokens), xaxis="x", yaxis="y", line=dict(color="#444"),
-        hovertemplate="after “%{customdata}”: P(positive) = %{y:.3f}<extra></extra>",
-        marker=dict(size=9, color=inspection.running_prediction, colorscale=SENTIMENT_SCALE, cmin=0, cmax=1))]
+        type="scatter", x=columns, y=inspection.running_prediction[start:stop], mode="lines+markers",
+        name="running P(positive)", customdata=hover_words(inspection.tokens[start:stop]), xaxis="x", yaxis="y",
+        line=dict(color="#444"), hovertemplate="after “%{customdata}”: P(positive) = %{y:.3f}<extra></extra>",
+        marker=dict(size=9, color=inspection.running_prediction[start:stop], colorscale=SENTIMENT_SCALE, cmin=0,
+                    cmax=1))]
     layout: dict = dict(
         height=plot_height + label_px + 40, margin=dict(l=70, r=30, t=40, b=label_px), showlegend=False, font=font,
         hoverlabel=dict(font=font), annotations=[],
@@ -106,8 +131,10 @@ def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.nd
         layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", domain=[0, 1], tickfont=font,
                                         **_word_ticks(columns, labels))
         layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=domain, tickfont=font)
-        layout["annotations"].append(dict(text=title, x=0.5, y=domain[1], xref="paper", yref="paper",
-                                          xanchor="center", yanchor="bottom", showarrow=False, font=font))
+        cut_note = row == 1 and inspection.review.truncated and start == 0  # the note takes the left: title right
+        layout["annotations"].append(dict(text=title, x=1 if cut_note else 0.5, y=domain[1], xref="paper",
+                                          yref="paper", xanchor="right" if cut_note else "center", yanchor="bottom",
+                                          showarrow=False, font=font))
         if row == 1:
             layout["yaxis"].update(range=[0, 1], title=dict(text="P(pos)", font=font), tickvals=[0, 0.5, 1])
             continue
@@ -115,14 +142,14 @@ def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.nd
         values = inspection.states[state][:, unit_order].T.astype(np.float32)  # (units, time)
         low, high = color_range(state, values, contrast)
         traces.append(dict(
-            type="heatmap", z=values, x=columns, y=units, zmin=low, zmax=high, name=LSTM_STATES[state],
+            type="heatmap", z=values[:, start:stop], x=columns, y=units, zmin=low, zmax=high, name=LSTM_STATES[state],
             xaxis=f"x{suffix}", yaxis=f"y{suffix}",
             colorscale=colorscale(GATE_SCALE if state in GATES else STATE_SCALE),
             colorbar=_colorbar(state, low, high, font_size, (domain[0] + domain[1]) / 2, domain[1] - domain[0]),
             hovertemplate=f"{LSTM_STATES[state]}<br>word %{{x}}<br>unit %{{y}}<br>value %{{z:.3f}}<extra></extra>"))
         layout[f"yaxis{suffix}"].update(_unit_ticks(units))
         layout[f"yaxis{suffix}"]["title"]["font"] = font
-    if inspection.review.truncated:
+    if inspection.review.truncated and start == 0:
         layout["annotations"].append(dict(
             x=columns[0], y=1.0, xref="x", yref="y", xanchor="left", yanchor="bottom", showarrow=False, font=font,
             text=f"⟵ {len(inspection.review.cut_tokens):,} earlier words cut by MaxLen"))
@@ -130,57 +157,90 @@ def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.nd
 
 
 def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
-                      font_size: int = FONT_SIZE) -> go.Figure:
+                      font_size: int = FONT_SIZE, window: tuple[int, int] | None = None) -> go.Figure:
     """inspection_spec(...) as a Plotly figure."""
-    return figure_from_spec(inspection_spec(inspection, states, unit_order, contrast, font_size))
+    return figure_from_spec(inspection_spec(inspection, states, unit_order, contrast, font_size, window))
 
 
-def unit_trace_spec(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> dict:
-    """One unit's value after each word, beside the running prediction."""
-    labels = word_labels(inspection.tokens, inspection.review.unknown)
+def unit_trace_spec(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE,
+                    window: tuple[int, int] | None = None) -> dict:
+    """One unit's value after each word of window = (start, stop) (None: every word), beside the running prediction."""
+    start, stop = _window(inspection, window)
+    labels = word_labels(inspection.tokens, inspection.review.unknown)[start:stop]
     positions = np.arange(len(labels))
     traces = [
-        dict(type="scatter", x=positions, y=inspection.states[state][:, unit], mode="lines+markers",
+        dict(type="scatter", x=positions, y=inspection.states[state][start:stop, unit], mode="lines+markers",
              name=f"{LSTM_STATES[state]}, unit {unit}", line=dict(color="#000"), customdata=labels,
              hovertemplate="%{customdata}: %{y:.3f}<extra></extra>"),
-        dict(type="scatter", x=positions, y=inspection.running_prediction, mode="lines", name="running P(positive)",
-             line=dict(dash="dot", color=POSITIVE), hovertemplate="P(positive) %{y:.3f}<extra></extra>")]
+        dict(type="scatter", x=positions, y=inspection.running_prediction[start:stop], mode="lines",
+             name="running P(positive)", line=dict(dash="dot", color=POSITIVE),
+             hovertemplate="P(positive) %{y:.3f}<extra></extra>")]
     layout = dict(xaxis=dict(word_axis(labels), range=[-0.5, len(labels) - 0.5]), height=340,
                   margin=dict(l=50, r=20, t=40, b=10), legend=dict(orientation="h", y=1.18))
     return dict(data=traces, layout=with_fonts(layout, font_size))
 
 
-def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+def unit_trace_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE,
+                      window: tuple[int, int] | None = None) -> go.Figure:
     """unit_trace_spec(...) as a Plotly figure."""
-    return figure_from_spec(unit_trace_spec(inspection, state, unit, font_size))
+    return figure_from_spec(unit_trace_spec(inspection, state, unit, font_size, window))
 
 
-def coloured_words_spec(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> dict:
-    """The review's words laid out as text, each cell coloured by the unit's value (Karpathy's interpretable cells);
-    as many words per line as fit about 1,000 px at `font_size`."""
+def _text_colours(colours: list[str]) -> list[str]:
+    """Black on light backgrounds, white on dark ones ("rgb(r, g, b)" in), whichever contrasts more (WCAG)."""
+    def luminance(colour: str) -> float:
+        channels = np.array([float(part) for part in colour[colour.index("(") + 1:-1].split(",")[:3]]) / 255
+        linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+    return ["#000" if (luminance(colour) + 0.05) / 0.05 >= 1.05 / (luminance(colour) + 0.05) else "#fff"
+            for colour in colours]
+
+
+def coloured_words_spec(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE,
+                        window: tuple[int, int] | None = None) -> dict:
+    """The review as wrapped text, each word on a box coloured by the unit's value after it (Karpathy, Johnson &
+    Fei-Fei 2015; LSTMVis), TEXT_WIDTH_PX wide; the colour bar above names the quantity, the unit and the range. The
+    words are Plotly text (escaped, never markup), black or white, whichever reads better on their box; the words of
+    `window` (start, stop), the ones the heatmaps show, are framed."""
+    start, stop = _window(inspection, window)
+    framed = np.zeros(len(inspection.tokens), bool)
+    framed[start:stop] = window is not None
     values = inspection.states[state][:, unit]
     labels = word_labels(inspection.tokens, inspection.review.unknown)
-    words_per_line = max(3, min(12, int(1000 / (0.62 * font_size * max(map(len, labels)) + 16))))
-    lines = int(np.ceil(len(labels) / words_per_line))
-    grid = np.full((lines, words_per_line), np.nan)
-    text = [[""] * words_per_line for _ in range(lines)]
-    for index, (label, value) in enumerate(zip(labels, values)):
-        grid[index // words_per_line, index % words_per_line] = value
-        text[index // words_per_line][index % words_per_line] = label
+    margin = dict(l=10, r=10, t=int(5.5 * font_size), b=10)
+    line_px = TEXT_WIDTH_PX - margin["l"] - margin["r"]
+    lines, lefts, widths = wrap(labels, font_size, line_px)
+    line_height = int(1.9 * font_size)
     low, high = color_range(state, values)
-    trace = dict(type="heatmap", z=grid, text=text, texttemplate="%{text}", textfont=dict(size=font_size), zmin=low,
-                 zmax=high, colorscale=colorscale(GATE_SCALE if state in GATES else STATE_SCALE), xgap=2, ygap=2,
-                 hovertemplate="%{text}: %{z:.3f}<extra></extra>",
-                 colorbar=_colorbar(state, low, high, font_size, 0.5, 1.0))
-    hidden = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False)
-    layout = dict(yaxis=dict(hidden, autorange="reversed"), xaxis=dict(hidden),
-                  height=max(140, 30 + int(2.6 * font_size) * lines), margin=dict(l=10, r=10, t=10, b=10))
-    return dict(data=[trace], layout=with_fonts(layout, font_size))
+    scale = colorscale(GATE_SCALE if state in GATES else STATE_SCALE)
+    backgrounds = plotly.colors.sample_colorscale(scale, np.clip((values - low) / (high - low), 0, 1).tolist())
+    positions = [f"word {index + 1}" for index in range(len(labels))]
+    ticks = [low, (low + high) / 2, high]
+    tick_text = ([f"{low:.0f} closed", f"{ticks[1]:.1f}", f"{high:.0f} open"] if state in GATES else
+                 [f"{low:+.2f}", "0", f"{high:+.2f}"])
+    boxes = dict(
+        type="bar", orientation="h", y=lines, x=widths, base=lefts, width=0.86, customdata=positions, text=labels,
+        textposition="none", marker=dict(color=values, colorscale=scale, cmin=low, cmax=high,
+        line=dict(width=np.where(framed, 2, 0), color="#000"),
+        colorbar=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom", ypad=font_size // 2, len=0.75,
+                      thickness=font_size, tickvals=ticks, ticktext=tick_text, tickfont=dict(size=font_size),
+                      title=dict(text=f"{LSTM_STATES[state]} of unit {unit} after each word:", side="top",
+                                 font=dict(size=font_size)))),
+        hovertemplate="%{customdata} “%{text}”: %{marker.color:.3f}<extra></extra>")
+    words = dict(type="scatter", mode="text", y=lines, x=lefts + widths / 2, text=labels, hoverinfo="skip",
+                 textfont=dict(size=font_size, color=_text_colours(backgrounds)), textposition="middle center")
+    hidden = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, fixedrange=True)
+    height = int(lines.max() + 1) * line_height
+    layout = dict(xaxis=dict(hidden, range=[0, line_px]), yaxis=dict(hidden, range=[lines.max() + 0.5, -0.5]),
+                  width=TEXT_WIDTH_PX, height=height + margin["t"] + margin["b"], margin=margin, showlegend=False,
+                  bargap=0, plot_bgcolor="#fff")
+    return dict(data=[boxes, words], layout=with_fonts(layout, font_size))
 
 
-def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE) -> go.Figure:
+def coloured_words_figure(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE,
+                          window: tuple[int, int] | None = None) -> go.Figure:
     """coloured_words_spec(...) as a Plotly figure."""
-    return figure_from_spec(coloured_words_spec(inspection, state, unit, font_size))
+    return figure_from_spec(coloured_words_spec(inspection, state, unit, font_size, window))
 
 
 def saturation_spec(inspection: Inspection, low: float = 0.1, high: float = 0.9,
@@ -283,16 +343,20 @@ def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict,
     return figure_from_spec(minimal_pair_spec(first, second, comparison, state, unit_order, font_size, tolerance))
 
 
-def prediction_bar_spec(probability: float, font_size: int = FONT_SIZE) -> dict:
-    """A single horizontal bar from negative (0) to positive (1)."""
-    trace = dict(type="bar", x=[probability], y=["P(positive)"], orientation="h",
+def prediction_bar_spec(probability: float, font_size: int = FONT_SIZE,
+                        labels: tuple[str, str] = ("negative", "positive")) -> dict:
+    """A single horizontal bar from the model's class 0 to its class 1, named by `labels` (a model of own texts
+    names its own classes, e.g. ("négatif", "positif"))."""
+    negative, positive = (safe(label) for label in labels)
+    trace = dict(type="bar", x=[probability], y=[f"P({positive})"], orientation="h",
                  marker=dict(color=POSITIVE if probability >= 0.5 else NEGATIVE), text=[f"{probability:.3f}"],
-                 textposition="outside", hovertemplate="P(positive) = %{x:.4f}<extra></extra>")
+                 textposition="outside", hovertemplate=f"P({positive}) = %{{x:.4f}}<extra></extra>")
     layout = dict(height=70 + 3 * font_size, xaxis=dict(range=[0, 1.08], tickvals=[0, 0.5, 1],
-                  ticktext=["0 negative", "0.5", "1 positive"]), margin=dict(l=10, r=10, t=5, b=2 * font_size))
+                  ticktext=[f"0 {negative}", "0.5", f"1 {positive}"]), margin=dict(l=10, r=10, t=5, b=2 * font_size))
     return dict(data=[trace], layout=with_fonts(layout, font_size))
 
 
-def prediction_bar(probability: float, font_size: int = FONT_SIZE) -> go.Figure:
+def prediction_bar(probability: float, font_size: int = FONT_SIZE,
+                   labels: tuple[str, str] = ("negative", "positive")) -> go.Figure:
     """prediction_bar_spec(...) as a Plotly figure."""
-    return figure_from_spec(prediction_bar_spec(probability, font_size))
+    return figure_from_spec(prediction_bar_spec(probability, font_size, labels))
