@@ -80,8 +80,8 @@ def model_choice(key: str) -> dict:
     unavailable = st.session_state.get(unavailable_key)
     if unavailable is not None and st.session_state[key] == unavailable[1]:
         # Both names are shown as text: the first comes from a link, which anyone can write.
-        st.warning(f"The model this link names, “{widgets.plain(unavailable[0])}”, is not available here: a trained "
-                   "run lives only in the browser session that trained it. Shown instead: "
+        st.warning(f"The model this link names, “{widgets.plain(unavailable[0])}”, is not available here: a "
+                   "trained run lives only in the browser session that trained it. Shown instead: "
                    f"{widgets.plain(unavailable[1])}.", icon=":material/link_off:")
     else:
         st.session_state.pop(unavailable_key, None)

@@ -75,7 +75,8 @@ def persistent(key: str, default, *, follows=None, options=None) -> dict:
     it. The widget's first value is `default`, set here (so pass no value/index to the widget itself). When `follows`
     (any value, e.g. the review) differs from the previous run's, the value goes back to `default`: a choice that
     depends on something else follows it. A value no longer among `options` also falls back to `default`.
-    Use: `st.radio("Model", names, **widgets.persistent("inspect_model", names[0], options=names))`.
+    Use: `st.selectbox("Example", names, **widgets.persistent("inspect_example", names[0], options=names))` (a page's
+    model picker takes `session_models.model_choice`, whose default follows the session's latest run).
     """
     followed = st.session_state.setdefault("_persistent_follows", {})
     stale = key in followed and followed[key] != follows
