@@ -126,10 +126,12 @@ def results(job) -> None:
     st.success(("Stopped early: the model keeps what it learned so far. " if job.status is JobStatus.STOPPED else "")
                + "Open **Inspect** to see what your model does with a review.")
     first, second, third = st.columns(3)
-    first.metric(f"Test accuracy on {metrics['test_reviews']:,} test reviews", f"{metrics['test_accuracy']:.1%}",
-                 help="reviews the model never saw while training")
+    first.metric(f"Test accuracy on {bundle.test_texts()}", f"{metrics['test_accuracy']:.1%}",
+                 help="texts the model never saw while training")
     second.metric("Training time", f"{metrics['train_seconds']:.1f} s")
     third.metric("Epochs completed", metrics["epochs_completed"])
+    if (uncertain := bundle.accuracy_uncertainty()) is not None:
+        st.warning(f"Test accuracy: {uncertain}.", icon=":material/error:")
     left, right = st.columns([2, 3])
     left.subheader("Confusion matrix (test reviews)")
     left.plotly_chart(confusion_figure(metrics["confusion"]), key="train_confusion", config=PLOT_CONFIG)

@@ -199,3 +199,44 @@ def test_cli_reports_a_bad_data_file_in_one_line(tmp_path, capsys):
     assert main(["train", "--data", str(bad), "--out", str(tmp_path / "never")]) == 2
     assert capsys.readouterr().err.startswith("error: bad.csv lacks the columns")
     assert not (tmp_path / "never").exists()
+
+
+def test_a_small_data_set_gets_enough_gradient_steps_and_the_note_says_how_many():
+    """Issue 19: 120 rows with the fast preset (batch 256, 1 epoch) trained ONE gradient step."""
+    from rnn_demo.core.config import preset
+
+    own = parse_csv(to_csv(two_language_rows(per_label=60)))
+    train_texts = len(own.splits.train)
+    fast = preset("fast")
+    assert own_data.gradient_steps(train_texts, fast.train.batch_size, fast.train.epochs) == 1
+    config, note = own_data.fit_config(fast, own)
+    steps = own_data.gradient_steps(train_texts, config.train.batch_size, config.train.epochs)
+    assert steps >= own_data.MIN_GRADIENT_STEPS and config.train.batch_size <= own_data.SMALL_BATCH_SIZE
+    assert f"{train_texts} training texts at batch size 256 for 1 epoch would be 1 gradient step" in note
+    assert (f"batches of {config.train.batch_size} for {config.train.epochs} epochs: {steps:,} gradient steps"
+            in note)
+    big = parse_csv(to_csv(two_language_rows(per_label=800)))  # 1,280 training texts x 2 epochs at 64: 40 steps
+    course = preset("course")
+    fitted, _ = own_data.fit_config(course, big)
+    assert own_data.gradient_steps(len(big.splits.train), fitted.train.batch_size, fitted.train.epochs) >= 100
+    enough = course.with_changes(epochs=10)  # 200 steps already: left alone
+    assert own_data.fit_config(enough, big)[0].train == enough.train
+
+
+def test_an_accuracy_on_few_test_texts_shows_its_95_percent_interval():
+    """Issue 19: the page said "100.0% test accuracy" on 12 test texts with no word of how uncertain that is."""
+    from rnn_demo.core.accuracy import uncertainty, wilson_interval
+    from rnn_demo.model.models import Bundle
+
+    low, high = wilson_interval(1.0, 12)
+    assert low == pytest.approx(0.7575, abs=1e-4) and high == 1.0
+    low, high = wilson_interval(0.86, 2500)  # the IMDb test split: about ±1.4 points
+    assert low == pytest.approx(0.8458, abs=1e-3) and high == pytest.approx(0.8731, abs=1e-3)
+    assert "only 12 test texts" in uncertainty(1.0, 12) and "only" not in uncertainty(0.86, 2500)
+    with pytest.raises(ValueError, match="at least one test text"):
+        wilson_interval(0.5, 0)
+    own = Bundle(TINY, None, None, {"test_accuracy": 1.0, "test_reviews": 12, "labels": {"0": "neg", "1": "pos"}})
+    shown = own.accuracy_text()
+    assert shown.startswith("test accuracy 100.0% on 12 test texts (95% interval 75.8%–100.0%; only 12 test texts")
+    imdb = Bundle(TINY, None, None, {"test_accuracy": 0.86, "test_reviews": 2500})
+    assert imdb.accuracy_text() == "test accuracy 86.0% on 2,500 test reviews" and imdb.accuracy_uncertainty() is None

@@ -15,6 +15,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from rnn_demo.core.accuracy import FEW_TEST_TEXTS, uncertainty
 from rnn_demo.core.config import RunConfig
 from rnn_demo.core.text import Vocabulary
 
@@ -195,6 +196,8 @@ class Bundle:
         reviews")."""
         metrics = self.metrics
         if "test_accuracy" in metrics:
+            if (note := self.accuracy_uncertainty()) is not None:
+                return f"test accuracy {metrics['test_accuracy']:.1%} on {self.test_texts()} ({note})"
             reviews = f" on {metrics['test_reviews']:,} test reviews" if "test_reviews" in metrics else ""
             return f"test accuracy {metrics['test_accuracy']:.1%}{reviews}"
         if "val_accuracy" in metrics:
@@ -202,6 +205,20 @@ class Bundle:
                        if "validation_reviews" in metrics else "")
             return f"validation accuracy after epoch {metrics['epoch']}: {metrics['val_accuracy']:.1%}{reviews}"
         return "accuracy not measured"
+
+    def test_texts(self) -> str:
+        """"2,500 test reviews", or "12 test texts" for a model of a class's own texts (its metrics name labels)."""
+        return f"{self.metrics['test_reviews']:,} test {'texts' if 'labels' in self.metrics else 'reviews'}"
+
+    def accuracy_uncertainty(self) -> str | None:
+        """The test accuracy's 95% interval (and a warning under FEW_TEST_TEXTS) for a model of own texts or with
+        few test texts; None for the IMDb models' 2,500 test reviews or when no test accuracy was measured."""
+        metrics = self.metrics
+        if "test_accuracy" not in metrics or "test_reviews" not in metrics:
+            return None
+        if "labels" not in metrics and metrics["test_reviews"] >= FEW_TEST_TEXTS:
+            return None
+        return uncertainty(metrics["test_accuracy"], metrics["test_reviews"], self.test_texts().split(" ", 1)[1])
 
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)
