@@ -79,8 +79,10 @@ verdict.subheader(f"Prediction: {widgets.plain(positive if result.prediction >= 
 # The rest of the page (charts, widgets, downloads) takes its turn: see charts.chart_turn.
 with charts.chart_turn():
     if not present:
-        st.plotly_chart(charts.remembered_figure("prediction", (result,), (font_size,), lambda: figures.prediction_bar_spec(
-            result.prediction, font_size)), key="inspect_prediction")
+        st.plotly_chart(charts.remembered_figure("prediction", (result,), (font_size, negative, positive),
+                                                 lambda: figures.prediction_bar_spec(result.prediction, font_size,
+                                                                                     (negative, positive))),
+                        key="inspect_prediction")
     if result.review.unknown.any():
         st.warning(f"{int(result.review.unknown.sum())} of {len(result.tokens)} words are not in the vocabulary: the "
                    "model sees them all as the same *unknown* word; they are marked with ? below.")

@@ -86,6 +86,12 @@ def test_an_upload_shows_the_mapping_counts_and_split_and_trains_on_it():
     assert len(examples) == 6 and at.text_area(key="inspect_review").value in set(own.splits.test.texts)
     (heading,) = [header.value for header in at.subheader if header.value.startswith("Prediction:")]
     assert heading.startswith(("Prediction: pos", "Prediction: neg")) and "(P(pos) = " in heading
+    (bar,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("-inspect_prediction")]
+    bar = json.loads(bar.proto.spec)  # the bar names the uploaded labels too (it said negative/positive)
+    assert bar["layout"]["xaxis"]["ticktext"] == ["0 neg", "0.5", "1 pos"] and bar["data"][0]["y"] == ["P(pos)"]
+    # 20 test texts: the accuracy comes with its 95% interval and a warning, on Train and on Inspect.
+    assert any("test accuracy" in caption.value and "95% interval" in caption.value and "only 20 test texts"
+               in caption.value for caption in at.caption)
 
 
 def test_pasted_lines_with_one_label_show_a_clear_error_and_no_mapping():
