@@ -44,6 +44,7 @@ def test_a_trained_run_is_the_default_model_and_its_link_elsewhere_says_it_is_no
         text = warning.inner_text()
         assert f"“{label}”" in text and "Shown instead: pretrained model (fast preset)." in text
         assert warning.bounding_box()["y"] < 720  # above the fold, though the model picker is folded away
+        elsewhere.screenshot(path="/tmp/shot_link_elsewhere.png")
     finally:
         other.close()
     print(f"\nstudent's model across pages and a link elsewhere: {time.perf_counter() - started:.1f} s")
