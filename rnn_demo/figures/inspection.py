@@ -222,10 +222,11 @@ def coloured_words_spec(inspection: Inspection, state: str, unit: int, font_size
         type="bar", orientation="h", y=lines, x=widths, base=lefts, width=0.86, customdata=positions, text=labels,
         textposition="none", marker=dict(color=values, colorscale=scale, cmin=low, cmax=high,
         line=dict(width=np.where(framed, 2, 0), color="#000"),
-        colorbar=dict(orientation="h", x=0, xanchor="left", y=1, yanchor="bottom", ypad=font_size // 2, len=0.75,
+        colorbar=dict(orientation="h", x=0.06, xanchor="left", y=1, yanchor="bottom", ypad=font_size // 2, len=0.7,
                       thickness=font_size, tickvals=ticks, ticktext=tick_text, tickfont=dict(size=font_size),
-                      title=dict(text=f"{LSTM_STATES[state]} of unit {unit} after each word:", side="top",
-                                 font=dict(size=font_size)))),
+                      title=dict(text=f"{LSTM_STATES[state]} of unit {unit} after each word" + (
+                          f" (framed: words {start + 1}–{stop}, those the charts show)" if window else ""),
+                          side="top", font=dict(size=font_size)))),
         hovertemplate="%{customdata} “%{text}”: %{marker.color:.3f}<extra></extra>")
     words = dict(type="scatter", mode="text", y=lines, x=lefts + widths / 2, text=labels, hoverinfo="skip",
                  textfont=dict(size=font_size, color=_text_colours(backgrounds)), textposition="middle center")
