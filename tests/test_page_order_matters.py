@@ -85,3 +85,33 @@ def test_bad_sentences_get_messages(at):
     at.text_area(key="order_sentence").set_value("fluent").run()
     at.button(key="order_swap").click().run()
     assert any("two different places" in warning.value for warning in at.warning)
+
+
+def test_a_training_that_did_not_learn_says_so_and_offers_a_new_start(monkeypatch):
+    """The page's claim is computed from this model's held-out answers: a stuck LSTM is named as such, with a button
+    that trains both again on the next seed."""
+    from dataclasses import replace
+
+    from rnn_demo.lessons import fluent_models
+
+    real_train, seeds = fluent_models.train, []
+
+    def stuck_train(kind, on_event=lambda event: None, should_stop=lambda: False,
+                    settings=fluent_models.FluentSettings()):
+        seeds.append(settings.seed)
+        model = real_train(kind, on_event, should_stop, replace(settings, train_sentences=300, lstm_epochs=1))
+        return replace(model, held_out=replace(model.held_out, follows_grew_up=0.4)) if kind == fluent_models.LSTM \
+            else model
+
+    monkeypatch.setattr(fluent_models, "train", stuck_train)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("pages/order_matters.py").run()
+    app.button(key="order_train").click().run()
+    rerun_until(app, lambda page: any("did not learn the point" in warning.value for warning in page.warning))
+    assert any("40%" in warning.value for warning in app.warning)
+    app.button(key="order_train_again").click().run()
+    rerun_until(app, lambda page: len(seeds) == 4)  # both new jobs have begun training on the next seed
+    for job in app.session_state["jobs"].values():  # the new start's jobs: stopped and ended before the test ends
+        job.request_stop()
+        job.join(60)
+    assert seeds[-2:] == [1, 1] and seeds[:2] == [0, 0]

@@ -27,6 +27,7 @@ from rnn_demo.lessons.tasks.common import initializers
 from rnn_demo.model.progress import KerasProgress
 
 BAG_OF_WORDS, LSTM = "bag of words", "LSTM"
+LEARNED_SHARE = 0.95  # the LSTM has learned the lesson's point when it follows the grew-up city this often
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,20 @@ class FluentSettings:
     train_sentences: int = 3000  # generated training sentences
     embedding_dim: int = 24  # LSTM model: size of each word's vector
     units: int = 48  # LSTM units; also the bag-of-words model's hidden Dense units
-    lstm_epochs: int = 8  # passes over the training sentences
+    # Passes over the training sentences. 10 instead of 8: paired runs on a busy 2-core machine took a median 1.3-1.4x
+    # the wall time of 8 epochs at 1e-2 (on a quiet machine 8 epochs took 5.4-6.2 s).
+    lstm_epochs: int = 10
     # The answer (the word after "fluent") counts this much more in the LSTM's loss than any other next word: with
     # equal weights the model spends its few seconds on grammar and learns the point only after ~3x more steps.
-    # Measured on held-out pairs after 8 epochs (seeds 0-5): weight 20 learned it for seed 0 only; weight 50 for
-    # seeds 0, 1, 2 (100%), 3 and 4 (87-89%), not for seed 5 (5%). The app trains with seed 0.
     answer_weight: float = 50.0
+    # Adam's rate for the LSTM. Measured on held-out pairs (issue 22, seeds 0-9): at 1e-2 and 8 epochs seeds 3, 4, 8
+    # and 5 learned only 87%, 89%, 47% and 5% (training got stuck); at 5e-3 every seed learned 100% after 8, 10 and
+    # 12 epochs, but not yet after 5 or 6 (45-95%), hence 10 epochs for a margin. Not yet robust: of seeds 10-19,
+    # 10 epochs left 10, 14, 16, 17, 18 at 53-92% (still learning: seed 17 right on 57% of training sentences).
+    lstm_learning_rate: float = 5e-3
     bow_epochs: int = 3  # passes over every prefix of every training sentence
     batch_size: int = 32
-    learning_rate: float = 1e-2  # Adam
+    learning_rate: float = 1e-2  # Adam, bag-of-words model
 
 
 @dataclass(frozen=True)
@@ -130,8 +136,8 @@ def train(kind: str, on_event: Callable[[Progress], None] = lambda event: None,
         x, y = prefix_examples(corpus.train, corpus.vocabulary)
         weights, epochs, batch_size = None, settings.bow_epochs, 8 * settings.batch_size  # many short examples
     else:
-        model = build_lstm_model(vocabulary_size, settings.embedding_dim, settings.units, settings.learning_rate,
-                                 settings.seed)
+        model = build_lstm_model(vocabulary_size, settings.embedding_dim, settings.units,
+                                 settings.lstm_learning_rate, settings.seed)
         maxlen = max(len(tokens) for tokens in corpus.train) - 1
         x, y, weights = next_word_examples(corpus.train, corpus.vocabulary, maxlen, settings.answer_weight)
         epochs, batch_size = settings.lstm_epochs, settings.batch_size
