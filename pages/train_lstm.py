@@ -132,6 +132,8 @@ def results(job) -> None:
     third.metric("Epochs completed", metrics["epochs_completed"])
     if (uncertain := bundle.accuracy_uncertainty()) is not None:
         st.warning(f"Test accuracy: {uncertain}.", icon=":material/error:")
+    if note := own_texts.fit_note(job):  # what this run changed to suit the texts, e.g. more gradient steps
+        st.caption(widgets.plain(note))
     left, right = st.columns([2, 3])
     left.subheader("Confusion matrix (test reviews)")
     left.plotly_chart(confusion_figure(metrics["confusion"]), key="train_confusion", config=PLOT_CONFIG)

@@ -40,8 +40,13 @@ def test_upload_a_csv_train_on_it_and_inspect_a_text_from_its_test_split(app_url
     wait_for_script(page)
     screenshot(page, "/tmp/shot_own_data_upload.png")
     page.get_by_role("button", name="Start training").click()
-    page.get_by_text("Test accuracy on 80 test reviews", exact=True).wait_for(timeout=180_000)
+    page.get_by_text("Test accuracy on 80 test texts", exact=True).wait_for(timeout=180_000)
     wait_for_script(page)
+    # 80 test texts: the 95% interval and a warning that the number is uncertain (issue 19)
+    page.get_by_text("95% interval", exact=False).first.wait_for()
+    assert "only 80 test texts" in page.locator('[data-testid="stAlert"]').filter(has_text="95% interval").inner_text()
+    # 640 texts at the fast preset's batch 256 would be 2 steps an epoch: the note says what this run does instead
+    page.get_by_text("gradient steps (at least 100", exact=False).first.wait_for()
     shown = page.locator('[data-testid="stMetric"]').filter(has_text="Test accuracy")
     accuracy = float(shown.locator('[data-testid="stMetricValue"]').inner_text().rstrip("%")) / 100
     print(f"\nbrowser own-data model: test accuracy {accuracy:.1%} on 80 texts")

@@ -35,6 +35,13 @@ def remember_run(job: Job, own_data: OwnData | None, note: str | None) -> None:
     st.session_state[_OWN_KEY] = owned  # job id -> OwnData of this session's own-texts runs, in session_state only
 
 
+def fit_note(job: Job | None) -> str | None:
+    """How the settings of `job` were fitted to its own texts (vocabulary, gradient steps), if it trained on them."""
+    if job is None or job.job_id not in (st.session_state.get(_OWN_KEY) or {}):
+        return None
+    return st.session_state.get(_OWN_NOTE_KEY)
+
+
 def _own_data_of(bundle: Bundle) -> OwnData | None:
     """The own texts `bundle` (one of this session's runs, or one of its epochs) was trained on, else None."""
     owned = st.session_state.get(_OWN_KEY) or {}
@@ -133,7 +140,6 @@ def own_data_section() -> OwnData | None:
                f"{counts['validation']:,} to validate after each epoch, {counts['test']:,} to test (never trained on). "
                + " ".join(plain(note) for note in own.notes))
     st.toggle("Swap the two labels (make the other one positive)", **persistent("own_data_swap", False))
-    if (job := current_job()) is not None and job.job_id in (st.session_state.get(_OWN_KEY) or {}):
-        if note := st.session_state.get(_OWN_NOTE_KEY):
-            st.caption(plain(note))
+    if note := fit_note(current_job()):
+        st.caption(plain(note))
     return own
