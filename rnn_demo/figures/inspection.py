@@ -207,7 +207,7 @@ def coloured_words_spec(inspection: Inspection, state: str, unit: int, font_size
     framed[start:stop] = window is not None
     values = inspection.states[state][:, unit]
     labels = word_labels(inspection.tokens, inspection.review.unknown)
-    margin = dict(l=10, r=10, t=int(5.5 * font_size), b=10)
+    margin = dict(l=10, r=10, t=int((7 if window else 5.5) * font_size), b=10)  # the bar's title: 2 lines or 1
     line_px = TEXT_WIDTH_PX - margin["l"] - margin["r"]
     lines, lefts, widths = wrap(labels, font_size, line_px)
     line_height = int(1.9 * font_size)
@@ -225,7 +225,7 @@ def coloured_words_spec(inspection: Inspection, state: str, unit: int, font_size
         colorbar=dict(orientation="h", x=0.06, xanchor="left", y=1, yanchor="bottom", ypad=font_size // 2, len=0.7,
                       thickness=font_size, tickvals=ticks, ticktext=tick_text, tickfont=dict(size=font_size),
                       title=dict(text=f"{LSTM_STATES[state]} of unit {unit} after each word" + (
-                          f" (framed: words {start + 1}–{stop}, those the charts show)" if window else ""),
+                          f"<br>framed: words {start + 1}–{stop}, the charts' window" if window else ""),
                           side="top", font=dict(size=font_size)))),
         hovertemplate="%{customdata} “%{text}”: %{marker.color:.3f}<extra></extra>")
     words = dict(type="scatter", mode="text", y=lines, x=lefts + widths / 2, text=labels, hoverinfo="skip",
