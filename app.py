@@ -4,7 +4,7 @@ import streamlit as st
 
 from rnn_demo.lessons.catalog import LESSONS
 from rnn_demo.model import runtime
-from rnn_demo.web import shared, widgets
+from rnn_demo.web import lecture, shared, widgets
 
 runtime.configure_threads()  # before TensorFlow's first operation in this server (see rnn_demo/model/runtime.py)
 st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
@@ -17,5 +17,6 @@ PAGES = widgets.once_per_session("app_pages", lambda: [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home")] + [
     st.Page(lesson.script, title=lesson.title, icon=lesson.icon, url_path=lesson.url_path) for lesson in LESSONS])
 
+lecture.setup()  # lecture mode (sidebar switch, ?lecture=1): decided here, before the page runs
 widgets.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
 st.navigation(PAGES).run()

@@ -13,10 +13,11 @@ from rnn_demo.core.inspection import (
 )
 from rnn_demo.core.url_state import INSPECT_VIEW
 from rnn_demo.figures import inspection as figures
-from rnn_demo.figures.common import FONT_SIZE, PRESENTER_FONT_SIZE
+from rnn_demo.figures.common import font_size as font_size_for
 from rnn_demo.model import export
 from rnn_demo.web import (
     charts,
+    lecture,
     own_texts,
     session_models,
     streamlit_hooks,
@@ -28,16 +29,14 @@ streamlit_hooks.use_app_navigation()
 ORDERS = {"index": "unit number", "variance": "most active first",
           "correlation": "rising with the running prediction first"}
 
-url_state.restore_view(INSPECT_VIEW)  # a shared link (?present=1&review=...) sets the widgets on the first visit
+url_state.restore_view(INSPECT_VIEW)  # a shared link (?lecture=1&review=...) sets the widgets on the first visit
 model_choice = session_models.model_choice("inspect_model")  # a link's model not here: said at the top, in any mode
-# Lecture (presenter) mode: larger text, the settings folded away, the first heatmap above the fold at 1280x720.
-present = st.session_state.get("inspect_present", False)
-font_size = PRESENTER_FONT_SIZE if present else FONT_SIZE
+# Lecture mode (the app's switch): larger text, the settings folded away, the first heatmap above the fold at 1280x720.
+present = lecture.is_on()
+font_size = font_size_for(present)
 if not present:
     st.title("Inspect the LSTM, word by word")
 left, right = st.columns([2, 1])
-right.toggle("Lecture mode", **widgets.persistent("inspect_present", present),
-             help="Large text and fewer controls for a projector; the link `?present=1` opens the page in it.")
 verdict = right if present else st  # the prediction: beside the review in lecture mode, else below it
 chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
 settings = st.expander("Settings: model, example reviews, charts") if present else None

@@ -458,13 +458,13 @@ def test_presenter_mode_from_the_url_has_large_text_and_fewer_controls():
     at.query_params["present"] = "1"
     at.switch_page("pages/inspect_gates.py").run()
     assert not at.exception
-    assert at.toggle(key="inspect_present").value is True
+    assert at.toggle(key="lecture").value is True
     assert not at.title and "inspect_prediction" not in charts(at)
     spec = charts(at)["inspect_heatmaps"]
     assert [trace["name"] for trace in heatmaps(spec)] == ["forget gate f_t", "hidden state h_t"]
     assert spec["layout"]["font"]["size"] == 20 and min(_font_sizes(spec)) >= 20
     assert not [expander for expander in at.expander if expander.label == "How to read these pictures"]
-    at.toggle(key="inspect_present").set_value(False).run()
+    at.toggle(key="lecture").set_value(False).run()
     assert at.title and len(heatmaps(charts(at)["inspect_heatmaps"])) == 6
 
 
@@ -484,12 +484,12 @@ def test_a_link_reproduces_the_view_and_the_view_writes_its_link():
     assert not at.exception and not at.warning
     assert at.text_area(key="inspect_review").value == review
     assert at.radio(key="inspect_model").value.startswith("pretrained course model")
-    assert at.toggle(key="inspect_present").value is True
+    assert at.toggle(key="lecture").value is True
     assert (at.radio(key="inspect_order").value, at.radio(key="inspect_contrast").value) == ("correlation", "stretch")
     assert at.number_input(key="inspect_units_shown").value == 5
     at.radio(key="inspect_order").set_value("variance").run()
     assert at.query_params["order"] == "variance" and at.query_params["review"] == review
-    assert at.query_params["present"] == "1"
+    assert at.session_state["lecture"] is True and "present" not in at.query_params  # the link says lecture=true
 
 
 def test_the_share_section_shows_the_link_to_this_view_once_opened():

@@ -85,9 +85,11 @@ def encode(values: Mapping[str, Any], spec: Mapping[str, UrlParam]) -> dict[str,
     return query
 
 
-# The Inspect page's view: `?present=1` opens it in lecture mode; review, model and the chart choices follow.
+# Lecture mode, app-wide (rnn_demo.web.lecture): `?lecture=1`, or `?present=1` as Inspect's older links say it.
+LECTURE_LINK = {"lecture": UrlParam(bool), "present": UrlParam(bool)}
+
+# The Inspect page's view: review, model and the chart choices (lecture mode is LECTURE_LINK's, on every page).
 INSPECT_VIEW = {
-    "present": UrlParam(bool, widget="inspect_present"),
     "model": UrlParam(str, widget="inspect_model", max_length=200),
     "review": UrlParam(str, widget="inspect_review"),
     "show": UrlParam(list, widget="inspect_states",

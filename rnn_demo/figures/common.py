@@ -66,6 +66,12 @@ def hover_words(tokens: list[str]) -> list[str]:
             f"{safe(token[:MAX_HOVER_CHARS])}… ({len(token):,} characters)" for token in tokens]
 
 
+def font_size(lecture: bool) -> int:
+    """The text size for a page's charts: PRESENTER_FONT_SIZE in lecture mode (rnn_demo.web.lecture), else FONT_SIZE.
+    Their colour is the page's text colour in both modes (rnn_demo.web.lecture's CSS), never Streamlit's light grey."""
+    return PRESENTER_FONT_SIZE if lecture else FONT_SIZE
+
+
 def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
     """Every text of the figure (ticks, axis titles, colour bars, legend, hover, annotations) at `size` px or more.
 

@@ -29,8 +29,11 @@ def save_view(spec: dict[str, state.UrlParam]) -> None:
     current = {name: st.session_state[param.widget or name] for name, param in spec.items()
                if (param.widget or name) in st.session_state}
     query = state.encode(current, spec)
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
+    # Only this page's own parameters change: the others (lecture mode's, bound to its switch) stay as they are.
+    for name in [name for name in spec if name in st.query_params and name not in query]:
+        del st.query_params[name]
+    if changed := {name: text for name, text in query.items() if st.query_params.get(name) != text}:
+        st.query_params.update(changed)
 
 
 def share_link(spec: dict[str, state.UrlParam]) -> None:
