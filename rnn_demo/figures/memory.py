@@ -16,14 +16,20 @@ LAYOUT = dict(font=dict(size=FONT_SIZE), margin=dict(l=70, r=20, t=50, b=60),
               legend=dict(orientation="h", y=-0.25, font=dict(size=FONT_SIZE)))
 
 
-def accuracy_curves(events: Mapping[str, Sequence[Progress]], chance: float = 0.5,
+def step_accuracies(events: Sequence[Progress]) -> list[tuple[int, float]]:
+    """(gradient step, accuracy) of each step event of a training that reports an accuracy."""
+    return [(event.step, event.metrics["accuracy"]) for event in events
+            if event.kind is ProgressKind.STEP and "accuracy" in event.metrics]
+
+
+def accuracy_curves(curves: Mapping[str, Sequence[tuple[int, float]]], chance: float = 0.5,
                     total_steps: int | None = None, title: str = "") -> go.Figure:
     """One line per cell: accuracy on each new batch (smoothed over recent batches by the training callback) against
-    gradient steps. `events` maps a cell's display name to its job's progress events; a dotted line marks guessing."""
+    gradient steps. `curves` maps a cell's display name to its (step, accuracy) pairs (`step_accuracies` of a job's
+    events); a dotted line marks guessing."""
     figure = go.Figure()
-    for name, cell_events in events.items():
-        steps = [event for event in cell_events if event.kind is ProgressKind.STEP and "accuracy" in event.metrics]
-        figure.add_trace(go.Scatter(x=[event.step for event in steps], y=[event.metrics["accuracy"] for event in steps],
+    for name, curve in curves.items():
+        figure.add_trace(go.Scatter(x=[step for step, _ in curve], y=[accuracy for _, accuracy in curve],
                                     mode="lines", name=safe(name),
                                     line=dict(color=CELL_COLORS.get(name), dash=CELL_DASHES.get(name), width=3),
                                     hovertemplate=f"{safe(name)}, step %{{x}}: %{{y:.1%}}<extra></extra>"))

@@ -5,7 +5,8 @@ Dense softmax over the vocabulary at every step). Both predict the next word of 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Callable
 
 import keras
@@ -23,6 +24,7 @@ from rnn_demo.lessons.fluent import (
     read_sentence,
     swap_sentences,
 )
+from rnn_demo.lessons.shipped import lesson_directory, read_json, save_weights, write_json
 from rnn_demo.lessons.tasks.common import initializers
 from rnn_demo.model.progress import KerasProgress
 
@@ -131,13 +133,11 @@ def train(kind: str, on_event: Callable[[Progress], None] = lambda event: None,
         raise ValueError(f"kind must be {BAG_OF_WORDS!r} or {LSTM!r}, got {kind!r}.")
     corpus = make_corpus(settings.seed, settings.train_sentences)
     vocabulary_size = corpus.vocabulary.size
+    model = _build(kind, vocabulary_size, settings)
     if kind == BAG_OF_WORDS:
-        model = build_bow_model(vocabulary_size, settings.units, settings.learning_rate, settings.seed)
         x, y = prefix_examples(corpus.train, corpus.vocabulary)
         weights, epochs, batch_size = None, settings.bow_epochs, 8 * settings.batch_size  # many short examples
     else:
-        model = build_lstm_model(vocabulary_size, settings.embedding_dim, settings.units,
-                                 settings.lstm_learning_rate, settings.seed)
         maxlen = max(len(tokens) for tokens in corpus.train) - 1
         x, y, weights = next_word_examples(corpus.train, corpus.vocabulary, maxlen, settings.answer_weight)
         epochs, batch_size = settings.lstm_epochs, settings.batch_size
@@ -171,3 +171,47 @@ def swap_test(model: NextWordModel) -> SwapResult:
     follows = [first == LANGUAGES[b] and second == LANGUAGES[a] for (a, b), (first, second) in zip(pairs, answers)]
     changed = [first != second for first, second in answers]
     return SwapResult(pairs, tuple(answers), float(np.mean(follows)), float(np.mean(changed)))
+
+
+SHIPPED = "order_matters"  # assets/lessons/<this>/: both models trained before class with FluentSettings() at seed 0
+
+
+def _shipped_name(kind: str) -> str:
+    return {BAG_OF_WORDS: "bag_of_words", LSTM: "lstm"}[kind]
+
+
+def _build(kind: str, vocabulary_size: int, settings: FluentSettings) -> keras.Model:
+    if kind == BAG_OF_WORDS:
+        return build_bow_model(vocabulary_size, settings.units, settings.learning_rate, settings.seed)
+    return build_lstm_model(vocabulary_size, settings.embedding_dim, settings.units, settings.lstm_learning_rate,
+                            settings.seed)
+
+
+def save_shipped(trained: NextWordModel, settings: FluentSettings, root: Path | None = None) -> None:
+    """The model's weights and a JSON of its settings, training time and held-out answers (for the test that the
+    loaded model answers the same)."""
+    directory, name = lesson_directory(SHIPPED, root), _shipped_name(trained.kind)
+    directory.mkdir(parents=True, exist_ok=True)
+    save_weights(trained.model, _build(trained.kind, trained.corpus.vocabulary.size, settings),
+                 directory / f"{name}.weights.h5")
+    write_json(directory / f"{name}.json", {"kind": trained.kind, "settings": asdict(settings),
+                                            "train_seconds": trained.train_seconds, "stopped": trained.stopped,
+                                            "held_out": asdict(trained.held_out)})
+
+
+def load_shipped(kind: str, root: Path | None = None) -> NextWordModel:
+    """The `kind` model trained before class, rebuilt as `train` builds it, its held-out answers computed anew from
+    the loaded weights (so the page shows what this model does). ValueError if the files are missing."""
+    directory, name = lesson_directory(SHIPPED, root), _shipped_name(kind)
+    recorded = read_json(directory / f"{name}.json")
+    settings = FluentSettings(**recorded["settings"])
+    corpus = make_corpus(settings.seed, settings.train_sentences)
+    model = _build(kind, corpus.vocabulary.size, settings)
+    model.load_weights(directory / f"{name}.weights.h5")
+    loaded = NextWordModel(kind, model, corpus, recorded["train_seconds"], recorded["stopped"])
+    return replace(loaded, held_out=swap_test(loaded))
+
+
+def recorded_held_out(kind: str, root: Path | None = None) -> dict:
+    """The held-out answers the shipping script measured right after training (SwapResult as JSON)."""
+    return read_json(lesson_directory(SHIPPED, root) / f"{_shipped_name(kind)}.json")["held_out"]

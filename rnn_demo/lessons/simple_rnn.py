@@ -7,7 +7,8 @@ Pure Python + numpy + Keras; no Streamlit."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Callable
 
 import keras
@@ -17,6 +18,7 @@ from keras import layers
 from rnn_demo.core.events import Progress
 from rnn_demo.core.lstm_math import sigmoid, simple_rnn_outputs, simple_rnn_trace
 from rnn_demo.core.text import tokenize
+from rnn_demo.lessons.shipped import lesson_directory, read_json, save_weights, write_json
 from rnn_demo.lessons.tasks.common import initializers
 from rnn_demo.model.progress import KerasProgress
 
@@ -162,11 +164,45 @@ def train(on_event: Callable[[Progress], None] = lambda event: None, should_stop
               sample_weight=[weight[order], weight[order]], batch_size=settings.batch_size, epochs=1, shuffle=False,
               verbose=0, callbacks=[progress])
     seconds = time.perf_counter() - started
+    return scored(model, seconds, progress.stopped)
+
+
+def scored(model: keras.Model, train_seconds: float, stopped: bool) -> Lesson:
+    """The Lesson of a trained `model`, its accuracy measured on every distinct sentence."""
     test = every_sentence()
-    lesson = Lesson(model, 0.0, len(test), seconds, progress.stopped)
+    lesson = Lesson(model, 0.0, len(test), train_seconds, stopped)
     # The numpy replay gives Keras' numbers (tested) without one eager model call per sentence.
     correct = [(unroll(lesson, tokens).Y[-1] > 0.5) == label_of(tokens) for tokens in test]
-    return Lesson(model, float(np.mean(correct)), len(test), seconds, progress.stopped)
+    return Lesson(model, float(np.mean(correct)), len(test), train_seconds, stopped)
+
+
+SHIPPED = "rnn_cell"  # assets/lessons/<this>/: the SimpleRNN trained before class with LessonSettings() (seed 0)
+
+
+def save_shipped(lesson: Lesson, settings: LessonSettings, root: Path | None = None) -> None:
+    """The model's weights and a JSON of its settings, training time and measured accuracy."""
+    directory = lesson_directory(SHIPPED, root)
+    directory.mkdir(parents=True, exist_ok=True)
+    save_weights(lesson.model, build_model(settings.units, settings.learning_rate, settings.seed),
+                 directory / "simple_rnn.weights.h5")
+    write_json(directory / "simple_rnn.json", {"settings": asdict(settings), "train_seconds": lesson.train_seconds,
+                                               "stopped": lesson.stopped, "accuracy": lesson.accuracy})
+
+
+def load_shipped(root: Path | None = None) -> Lesson:
+    """The SimpleRNN trained before class, rebuilt by `build_model` with its weights loaded and its accuracy measured
+    anew from them. ValueError if the files are missing."""
+    directory = lesson_directory(SHIPPED, root)
+    recorded = read_json(directory / "simple_rnn.json")
+    settings = LessonSettings(**recorded["settings"])
+    model = build_model(settings.units, settings.learning_rate, settings.seed)
+    model.load_weights(directory / "simple_rnn.weights.h5")
+    return scored(model, recorded["train_seconds"], recorded["stopped"])
+
+
+def recorded_accuracy(root: Path | None = None) -> float:
+    """The accuracy the shipping script measured right after training."""
+    return read_json(lesson_directory(SHIPPED, root) / "simple_rnn.json")["accuracy"]
 
 
 @dataclass(frozen=True)

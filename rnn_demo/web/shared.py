@@ -1,6 +1,7 @@
 """What every session shares, read-only (`st.cache_resource` / `st.cache_data`): the pretrained bundles, the
 tokenised IMDb reviews, the memory ledger of students' models, the server's training slots (which start the training
-workers), the hidden states the unit search reads, and the shipped models' accuracy by review length."""
+workers), the hidden states the unit search reads, the shipped models' accuracy by review length, and the
+lessons' models trained before class."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import streamlit as st
 
 from rnn_demo.core import data
 from rnn_demo.core.text import tokenize
+from rnn_demo.lessons import fluent_models, simple_rnn
+from rnn_demo.lessons.tasks import long_range
 from rnn_demo.model import training, unit_search
 from rnn_demo.model.models import PRETRAINED_MODELS, Bundle, load_bundle
 from rnn_demo.serving import runs, training_backends
@@ -69,3 +72,21 @@ def training_slots() -> TrainingSlots:
 def pretrained_state_index(preset: str) -> unit_search.StateIndex:
     bundle = pretrained_bundle(preset)
     return unit_search.build_index(bundle, unit_search.search_reviews(bundle))
+
+
+@st.cache_resource(show_spinner="Loading the next-word models trained before class…")
+def shipped_next_word_model(kind: str) -> fluent_models.NextWordModel:
+    """Why order matters: the `kind` model shipped in assets/lessons/order_matters, shared read-only."""
+    return fluent_models.load_shipped(kind)
+
+
+@st.cache_resource(show_spinner="Loading the small RNN trained before class…")
+def shipped_rnn_cell() -> simple_rnn.Lesson:
+    """The RNN cell: the SimpleRNN shipped in assets/lessons/rnn_cell, shared read-only."""
+    return simple_rnn.load_shipped()
+
+
+@st.cache_resource(show_spinner="Loading the three cells trained before class…")
+def shipped_memory_comparison() -> long_range.ShippedComparison:
+    """Long memory: the three cells shipped in assets/lessons/memory and their recorded curves, shared read-only."""
+    return long_range.load_shipped()

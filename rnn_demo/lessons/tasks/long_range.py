@@ -4,12 +4,14 @@ end. SimpleRNN, LSTM and GRU get the same model around them and the same budget,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import keras
 import numpy as np
 from keras import layers
 
+from rnn_demo.lessons.shipped import lesson_directory, read_json, save_weights, write_json
 from rnn_demo.lessons.tasks.common import (
     Events,
     StopFlag,
@@ -236,3 +238,55 @@ def describe_history(history: dict[int, dict[str, float]]) -> str:
             parts.append(f"{CELL_NAMES[cell]} learned up to L = {max(good)} and failed at L = "
                          f"{', '.join(map(str, failed))}")
     return "Over your runs: " + "; ".join(parts) + "."
+
+
+SHIPPED = "memory"  # assets/lessons/<this>/: the three cells trained before class at SHIPPED_LENGTH, seed 0
+SHIPPED_LENGTH = 50  # the page's default L
+
+
+@dataclass(frozen=True)
+class ShippedComparison:
+    """The three cells trained before class: their models (accuracy measured anew from the loaded weights) and the
+    accuracy curves recorded while they trained."""
+
+    runs: dict[str, TaskResult]  # cell -> run, metrics {"accuracy", "length"}
+    curves: dict[str, list[tuple[int, float]]]  # cell -> (gradient step, accuracy on that new batch), as measured
+    seed: int
+
+
+def save_shipped(runs: dict[str, TaskResult], curves: dict[str, list[tuple[int, float]]], budget: Budget, seed: int,
+                 root: Path | None = None) -> None:
+    """Each cell's weights and one JSON of the budget, length, seed, and each cell's accuracy, time and curve."""
+    directory = lesson_directory(SHIPPED, root)
+    directory.mkdir(parents=True, exist_ok=True)
+    for cell, run in runs.items():
+        fresh = build_model(cell, budget.units, seed, budget.learning_rate, length=run.metrics["length"])
+        save_weights(run.model, fresh, directory / f"{cell}.weights.h5")
+    write_json(directory / "comparison.json", {
+        "budget": asdict(budget), "seed": seed, "length": next(iter(runs.values())).metrics["length"],
+        "cells": {cell: {"accuracy": run.metrics["accuracy"], "train_seconds": run.train_seconds,
+                         "stopped": run.stopped, "curve": [list(point) for point in curves[cell]]}
+                  for cell, run in runs.items()}})
+
+
+def load_shipped(root: Path | None = None) -> ShippedComparison:
+    """The three cells trained before class, rebuilt by `build_model` with their weights loaded; each accuracy is
+    measured anew on the same 500 new sequences `train` uses. ValueError if the files are missing."""
+    directory = lesson_directory(SHIPPED, root)
+    recorded = read_json(directory / "comparison.json")
+    budget, seed, length = Budget(**recorded["budget"]), recorded["seed"], recorded["length"]
+    test = make_data(budget.test_examples, length, seed + 1)
+    runs, curves = {}, {}
+    for cell, shipped in recorded["cells"].items():
+        model = build_model(cell, budget.units, seed, budget.learning_rate, length=length)
+        model.load_weights(directory / f"{cell}.weights.h5")
+        runs[cell] = TaskResult(model, {"accuracy": accuracy(model, *test), "length": length},
+                                shipped["train_seconds"], shipped["stopped"])
+        curves[cell] = [(int(step), float(value)) for step, value in shipped["curve"]]
+    return ShippedComparison(runs, curves, seed)
+
+
+def recorded_accuracies(root: Path | None = None) -> dict[str, float]:
+    """Each cell's held-out accuracy as the shipping script measured it right after training."""
+    cells = read_json(lesson_directory(SHIPPED, root) / "comparison.json")["cells"]
+    return {cell: shipped["accuracy"] for cell, shipped in cells.items()}
