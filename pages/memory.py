@@ -7,6 +7,7 @@ from rnn_demo.figures.memory import (
     accuracy_by_length_figure,
     accuracy_curves,
     gradient_norms_figure,
+    step_accuracies,
 )
 from rnn_demo.lessons.tasks import long_range
 from rnn_demo.model.review_length import describe_by_length
@@ -63,10 +64,19 @@ for column, cell in zip(st.columns(3), long_range.CELLS):
 finished = {cell: job for cell, job in jobs.items()
             if job is not None and job.status in (JobStatus.DONE, JobStatus.STOPPED)}
 if finished:
-    st.plotly_chart(accuracy_curves({long_range.CELL_NAMES[c]: job.events for c, job in finished.items()},
-                                    total_steps=BUDGET.steps), key="memory_curves")
     runs = {cell: job.result for cell, job in finished.items()}
-    st.markdown(long_range.describe_run(runs))
+    curves = {cell: step_accuracies(job.events) for cell, job in finished.items()}
+else:  # before a live training: the three cells trained before class, so the lesson has its picture at once
+    shipped = shared.shipped_memory_comparison()
+    runs, curves = shipped.runs, shipped.curves
+    st.info(f"Three cells trained before class (seed {shipped.seed}, L = {runs['lstm'].metrics['length']}, the same "
+            "budget; shipped in assets/lessons/memory): the curves were measured while they trained, the accuracies "
+            "below are measured now from their saved weights. Press **Train all three** to train them live at the "
+            "L you choose.", icon=":material/inventory_2:")
+st.plotly_chart(accuracy_curves({long_range.CELL_NAMES[c]: curve for c, curve in curves.items()},
+                                total_steps=BUDGET.steps), key="memory_curves")
+st.markdown(long_range.describe_run(runs))
+if finished:
     history = st.session_state.setdefault("memory_history", {})
     if len(runs) == len(long_range.CELLS) and not any(run.stopped for run in runs.values()):
         history[next(iter(runs.values())).metrics["length"]] = {c: run.metrics["accuracy"] for c, run in runs.items()}

@@ -4,11 +4,12 @@ the IMDb comparison's numbers equal to the scoring function's."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
-from conftest import rerun_until
+from conftest import plotly_array, rerun_until
 from streamlit.testing.v1 import AppTest
 
 from rnn_demo.lessons.tasks import long_range
@@ -37,6 +38,23 @@ def test_course_examples_with_counted_words(at):
     assert any("Train all three" in info.value for info in at.info)
 
 
+def curves_shown(at: AppTest) -> dict[str, list[tuple[int, float]]]:
+    (chart,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-memory_curves")]
+    return {trace["name"]: list(zip(plotly_array(trace["x"]).tolist(), plotly_array(trace["y"]).tolist()))
+            for trace in json.loads(chart.proto.spec)["data"]}
+
+
+def test_on_arrival_the_cells_trained_before_class_are_shown_and_labelled(at):
+    from rnn_demo.web import shared
+
+    shipped = shared.shipped_memory_comparison()
+    assert any("trained before class" in info.value and "seed 0, L = 50" in info.value for info in at.info)
+    assert curves_shown(at) == {long_range.CELL_NAMES[c]: curve for c, curve in shipped.curves.items()}
+    sentence = next(m.value for m in at.markdown if "At L = 50" in m.value)
+    for cell, run in shipped.runs.items():
+        assert f"{long_range.CELL_NAMES[cell]} **{run.metrics['accuracy']:.1%}**" in sentence
+
+
 def test_three_cells_train_live_and_the_page_states_their_accuracies(at):
     at.slider(key="memory_length").set_value(10).run()
     at.button(key="memory_train").click().run()
@@ -47,7 +65,10 @@ def test_three_cells_train_live_and_the_page_states_their_accuracies(at):
     sentence = next(m.value for m in at.markdown if "At L = 10" in m.value)
     for cell, job in jobs.items():
         assert f"{long_range.CELL_NAMES[cell]} **{job.result.metrics['accuracy']:.1%}**" in sentence
-    assert "memory_curves" in [chart.proto.id.split("-", 2)[2] for chart in at.get("plotly_chart")]
+    assert not any("trained before class" in info.value for info in at.info)  # the live runs replaced them
+    from rnn_demo.figures.memory import step_accuracies
+
+    assert curves_shown(at) == {long_range.CELL_NAMES[c]: step_accuracies(job.events) for c, job in jobs.items()}
     table = at.dataframe[0].value
     assert list(table["L"]) == [10]
     assert table["LSTM"].iloc[0] == f"{jobs['lstm'].result.metrics['accuracy']:.1%}"
