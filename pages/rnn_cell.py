@@ -14,7 +14,7 @@ from rnn_demo.figures.rnn_cell import (
 from rnn_demo.figures.setups import unrolled_diagram
 from rnn_demo.lessons import simple_rnn as lesson_task
 from rnn_demo.serving.jobs import JobStatus
-from rnn_demo.web import streamlit_hooks, training_panel, widgets
+from rnn_demo.web import shared, streamlit_hooks, training_panel, widgets
 
 streamlit_hooks.use_app_navigation()
 
@@ -31,15 +31,20 @@ st.markdown(f"**The task:** {lesson_task.TASK} The network has {lesson_task.Less
 if st.button("Train the small RNN", key="rnn_cell_train", type="primary"):
     training_panel.start_job(JOB, lambda on_event, should_stop: lesson_task.train(on_event, should_stop), name="small SimpleRNN")
 job = training_panel.job_panel(JOB, "Press **Train the small RNN** (a few seconds); then type a sentence and step through it.")
-if job is None or not job.finished:
-    st.stop()
-if job.status is JobStatus.FAILED:
-    widgets.show_error_and_stop(job.error)
-if job.result is None:
-    widgets.show_error_and_stop("Training was cancelled before it started. Press the button again.")
-lesson = job.result
-st.success(f"Trained in {lesson.train_seconds:.1f} s{' (stopped early)' if lesson.stopped else ''}: right on "
-           f"{lesson.accuracy:.0%} of the {lesson.distinct_sentences} different sentences the task can make.")
+if job is None or not job.finished:  # before a live training: the one trained before class, so the lesson starts
+    lesson = shared.shipped_rnn_cell()
+    st.info(f"A small RNN trained before class (these settings, seed {lesson_task.LessonSettings().seed}; shipped in "
+            f"assets/lessons/rnn_cell): right on {lesson.accuracy:.0%} of the {lesson.distinct_sentences} different "
+            "sentences, measured now from its saved weights. Press **Train the small RNN** to train one live.",
+            icon=":material/inventory_2:")
+else:
+    if job.status is JobStatus.FAILED:
+        widgets.show_error_and_stop(job.error)
+    if job.result is None:
+        widgets.show_error_and_stop("Training was cancelled before it started. Press the button again.")
+    lesson = job.result
+    st.success(f"Trained in {lesson.train_seconds:.1f} s{' (stopped early)' if lesson.stopped else ''}: right on "
+               f"{lesson.accuracy:.0%} of the {lesson.distinct_sentences} different sentences the task can make.")
 
 text_column, step_column = st.columns([3, 2])
 text = text_column.text_input("A short sentence from those words", "the movie was not very good",

@@ -29,6 +29,21 @@ def latex(at: AppTest, index: int) -> str:
     return at.latex[index].value.strip("$").strip()
 
 
+def test_on_arrival_the_rnn_trained_before_class_is_unrolled_and_labelled():
+    from rnn_demo.web import shared
+
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("pages/rnn_cell.py").run()
+    assert not app.exception and not app.success
+    shipped = shared.shipped_rnn_cell()
+    assert any("trained before class" in info.value and f"right on {shipped.accuracy:.0%}" in info.value
+               for info in app.info)
+    u = unroll(shipped, ["the", "movie", "was", "not", "very", "good"])
+    assert np.allclose(chart(app, "rnn_cell_recurrent")[0]["z"], u.weights["W_s"])
+    assert np.allclose(chart(app, "rnn_cell_step")[0]["z"][-1], u.S[-1])
+    assert latex(app, 2).endswith(f"= {u.Y[-1]:.3f}")
+
+
 @pytest.fixture(scope="module")
 def at() -> AppTest:
     app = AppTest.from_file(APP, default_timeout=120)
@@ -42,6 +57,7 @@ def at() -> AppTest:
 
 def test_the_formula_and_matrices_show_the_models_numbers(at):
     lesson = at.session_state["jobs"]["rnn_cell_lesson"].result
+    assert not any("trained before class" in info.value for info in at.info)  # the live model replaced it
     at.text_input(key="rnn_cell_sentence").set_value("the movie was not good").run()
     at.slider(key="rnn_cell_t").set_value(4).run()
     assert not at.exception
