@@ -7,7 +7,7 @@ import streamlit as st
 from rnn_demo.figures.fluent import bag_of_words_figure, top_words_figure
 from rnn_demo.lessons import fluent, fluent_models
 from rnn_demo.serving.jobs import JobStatus
-from rnn_demo.web import session_models, streamlit_hooks, training_panel, widgets
+from rnn_demo.web import session_models, shared, streamlit_hooks, training_panel, widgets
 
 streamlit_hooks.use_app_navigation()
 
@@ -79,8 +79,11 @@ def trained(key):
 
 
 models = {kind: trained(key) for key, kind in MODELS.items()}
-if not all(models.values()):
-    st.stop()
+if not all(models.values()):  # before both live models are in: the two trained before class, so the lesson starts
+    models = {kind: shared.shipped_next_word_model(kind) for kind in MODELS.values()}
+    st.info(f"Two models trained before class (these settings, seed {fluent_models.FluentSettings().seed}; shipped "
+            "in assets/lessons/order_matters): their answers below are computed now from their saved weights. "
+            "Press **Train both models** to train them live.", icon=":material/inventory_2:")
 
 st.subheader("3. Ask both models for the next word")
 

@@ -49,10 +49,26 @@ def bars(at: AppTest) -> list[tuple[list[str], list[float]]]:
     return [(list(trace["y"]), list(trace["x"])) for trace in chart(at, "order_top5")]
 
 
+def before_class(at: AppTest) -> bool:
+    return any("trained before class" in info.value for info in at.info)
+
+
+def test_on_arrival_the_models_trained_before_class_answer_and_are_labelled(at):
+    from rnn_demo.web import shared
+
+    assert before_class(at) and not at.exception
+    models = [shared.shipped_next_word_model(kind) for kind in ("bag of words", "LSTM")]
+    for (words, probabilities), model in zip(bars(at), models):
+        expected = fluent.top_words(model.probabilities(fluent.COURSE_SENTENCE), model.corpus.vocabulary)
+        assert words == [word for word, _ in expected] and np.allclose(probabilities, [p for _, p in expected])
+    assert bars(at)[1][0][0] == "japanese"  # the shipped LSTM follows the city of growing up
+    assert list(at.dataframe[-1].value["LSTM"]) == [answer[0] for answer in models[1].held_out.answers]
+    assert not at.warning  # the shipped LSTM learned the point
+
+
 def test_after_training_the_top_five_are_the_models_own(at):
     at.button(key="order_train").click().run()
-    rerun_until(at, lambda app: any(c.proto.id.endswith("-order_top5") for c in app.get("plotly_chart")),
-                timeout=300)
+    rerun_until(at, lambda app: not before_class(app), timeout=300)
     jobs = at.session_state["jobs"]
     models = [jobs["order_bow"].result, jobs["order_lstm"].result]
     text = at.text_area(key="order_sentence").value
@@ -109,6 +125,12 @@ def test_a_training_that_did_not_learn_says_so_and_offers_a_new_start(monkeypatc
     app.button(key="order_train").click().run()
     rerun_until(app, lambda page: any("did not learn the point" in warning.value for warning in page.warning))
     assert any("40%" in warning.value for warning in app.warning)
+    assert not before_class(app)  # the tiny live models replaced the shipped ones, bars and all
+    jobs = app.session_state["jobs"]
+    for (words, probabilities), key in zip(bars(app), ("order_bow", "order_lstm")):
+        model = jobs[key].result
+        expected = fluent.top_words(model.probabilities(fluent.COURSE_SENTENCE), model.corpus.vocabulary)
+        assert words == [word for word, _ in expected] and np.allclose(probabilities, [p for _, p in expected])
     app.button(key="order_train_again").click().run()
     rerun_until(app, lambda page: len(seeds) == 4)  # both new jobs have begun training on the next seed
     for job in app.session_state["jobs"].values():  # the new start's jobs: stopped and ended before the test ends
