@@ -12,14 +12,15 @@ from rnn_demo.figures.memory import (
 from rnn_demo.lessons.tasks import long_range
 from rnn_demo.model.review_length import describe_by_length
 from rnn_demo.serving.jobs import JobStatus
-from rnn_demo.web import shared, streamlit_hooks, training_panel, widgets
+from rnn_demo.web import lecture, shared, streamlit_hooks, training_panel, widgets
 
 streamlit_hooks.use_app_navigation()
 
 BUDGET = long_range.Budget()
 
 st.title("Long memory & vanishing gradients")
-left, right = st.columns(2)
+# Lecture mode: the two examples folded, so the accuracy curves start above the fold at 1280x720.
+left, right = (st.expander("Two examples: a short- and a long-term dependency") if lecture.is_on() else st).columns(2)
 with left.container(border=True):
     short = long_range.SHORT_DEPENDENCY
     st.markdown(f"**Short-term dependency.** *“{short.text} …”* → **{short.answer}**")

@@ -72,13 +72,15 @@ MEASURE_TEXT = """([width, fold]) => {
     if (box.width < 1 || box.height < 1 || box.bottom <= 0 || box.top >= fold || box.right <= 0 || box.left >= width) continue;
     const style = getComputedStyle(element);
     const svg = element.closest('svg') !== null;
-    const colour = parse(svg ? style.fill : style.color);
+    const own = getComputedStyle(node.parentElement);  // a subscript's own size, a span's own colour
+    const px = parseFloat(own.fontSize);
+    const colour = parse(svg ? own.fill : style.color);
     if (!colour) continue;
     const behind = background(svg ? element.closest('.js-plotly-plot') : element,
                               [(box.left + box.right) / 2, (box.top + box.bottom) / 2]);
     const seen = over([colour[0], colour[1], colour[2], colour[3] * opacity(element)], behind);
     const [light, dark] = [luminance(seen), luminance(behind)].sort((a, b) => b - a);
-    found.push({text: text.slice(0, 40), px: parseFloat(style.fontSize), ratio: (light + 0.05) / (dark + 0.05),
+    found.push({text: text.slice(0, 40), px, ratio: (light + 0.05) / (dark + 0.05),
                 top: Math.round(box.top), icon: element.closest('[data-testid="stIconMaterial"]') !== null});
   }
   return found;

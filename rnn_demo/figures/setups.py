@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from rnn_demo.core.setups import Step
 from rnn_demo.figures.common import FONT_SIZE, safe
 
+SUBSCRIPTED_SIZE = 20  # box names and weights: Plotly draws a <sub> at 70%, here 14 px, the app's smallest text
 ROW_Y = {"input": 0.0, "state": 1.3, "output": 2.6}  # vertical position of the X_t, S_t and Y_t rows
 COLORS = {  # (fill, border) of a box in use
     "input": ("#dbeafe", "#2563eb"),
@@ -65,8 +66,8 @@ def unrolled_diagram(steps: Sequence[Step], recurrent: bool = True, max_steps: i
             y = ROW_Y[row]
             shapes.append(dict(type="rect", x0=x - BOX_W / 2, x1=x + BOX_W / 2, y0=y - BOX_H / 2, y1=y + BOX_H / 2,
                                fillcolor=fill, line=dict(color=border, width=2, dash="solid" if used else "dot")))
-            notes.append(dict(x=x, y=y, text=text if used else f"<span style='color:#9ca3af'>{text}</span>",
-                              showarrow=False, font=dict(size=15)))
+            notes.append(dict(x=x, y=y, text=text if used else f"<span style='color:#6b7280'>{text}</span>",
+                              showarrow=False, font=dict(size=SUBSCRIPTED_SIZE)))
             if used and label:
                 notes.append(dict(x=x, y=y + (-0.5 if row == "input" else 0.5), text=f"<i>{_short(label)}</i>",
                                   showarrow=False, font=dict(size=FONT_SIZE, color="#374151")))
@@ -97,7 +98,7 @@ def _arrow(x0, y0, x1, y1, label: str, vertical: bool, dashed: bool = False) -> 
     lx, ly = ((x0 + 0.22, (y0 + y1) / 2) if vertical else ((x0 + x1) / 2, y0 + 0.2))
     return [dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
                  arrowhead=2, arrowsize=1.2, arrowwidth=1.6, arrowcolor="#9ca3af" if dashed else "#374151"),
-            dict(x=lx, y=ly, text=label, showarrow=False, font=dict(size=FONT_SIZE, color="#6b7280"))]
+            dict(x=lx, y=ly, text=label, showarrow=False, font=dict(size=SUBSCRIPTED_SIZE, color="#6b7280"))]
 
 
 def forecast_figure(dates: Sequence[str], history: Sequence[float], truth: Sequence[float],
@@ -123,7 +124,7 @@ def forecast_figure(dates: Sequence[str], history: Sequence[float], truth: Seque
     figure.add_vline(x=future[0], line=dict(color="#111827", width=1))
     figure.update_layout(height=360, margin=dict(l=50, r=20, t=30, b=40), yaxis_title="visits per day",
                          legend=dict(orientation="h", y=-0.18), hovermode="x unified",
-                         title=dict(text="red dashes: holidays · green dashes: sales days", font=dict(size=12)))
+                         title=dict(text="red dashes: holidays · green dashes: sales days", font=dict(size=FONT_SIZE)))
     return figure
 
 
