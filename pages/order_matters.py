@@ -79,7 +79,8 @@ def trained(key):
 
 
 models = {kind: trained(key) for key, kind in MODELS.items()}
-if not all(models.values()):  # before both live models are in: the two trained before class, so the lesson starts
+before_class = not all(models.values())
+if before_class:  # before both live models are in: the two trained before class, so the lesson starts
     models = {kind: shared.shipped_next_word_model(kind) for kind in MODELS.values()}
     st.info(f"Two models trained before class (these settings, seed {fluent_models.FluentSettings().seed}; shipped "
             "in assets/lessons/order_matters): their answers below are computed now from their saved weights. "
@@ -107,7 +108,8 @@ except ValueError as error:
     widgets.show_error_and_stop(str(error))
 rankings = {kind: fluent.top_words(model.probabilities(text), model.corpus.vocabulary)
             for kind, model in models.items()}
-names = [f"{kind} (trained {models[kind].train_seconds:.1f} s{', stopped early' if models[kind].stopped else ''})"
+names = [f"{kind} (trained {'before class in ' if before_class else ''}{models[kind].train_seconds:.1f} s"
+         f"{', stopped early' if models[kind].stopped else ''})"
          for kind in rankings]
 st.plotly_chart(top_words_figure(list(rankings.values()), names), key="order_top5",
                 config={"displayModeBar": False})

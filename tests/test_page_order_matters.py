@@ -64,11 +64,18 @@ def test_on_arrival_the_models_trained_before_class_answer_and_are_labelled(at):
     assert bars(at)[1][0][0] == "japanese"  # the shipped LSTM follows the city of growing up
     assert list(at.dataframe[-1].value["LSTM"]) == [answer[0] for answer in models[1].held_out.answers]
     assert not at.warning  # the shipped LSTM learned the point
+    assert "LSTM (trained before class in" in top5_layout(at)  # the chart names its models too
+
+
+def top5_layout(at: AppTest) -> str:
+    (found,) = [c for c in at.get("plotly_chart") if c.proto.id.endswith("-order_top5")]
+    return json.dumps(json.loads(found.proto.spec)["layout"])
 
 
 def test_after_training_the_top_five_are_the_models_own(at):
     at.button(key="order_train").click().run()
     rerun_until(at, lambda app: not before_class(app), timeout=300)
+    assert "before class" not in top5_layout(at)
     jobs = at.session_state["jobs"]
     models = [jobs["order_bow"].result, jobs["order_lstm"].result]
     text = at.text_area(key="order_sentence").value
