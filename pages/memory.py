@@ -91,11 +91,16 @@ if len(finished) == len(long_range.CELLS):
     if st.session_state.get("memory_gradients", (None,))[0] != memo_key:
         st.session_state["memory_gradients"] = (memo_key, long_range.gradient_norms(runs, BUDGET))
     norms = st.session_state["memory_gradients"][1]
-    st.plotly_chart(gradient_norms_figure(norms), key="memory_gradients_chart")
-    st.markdown(long_range.describe_gradients(runs, norms))
+elif not finished:  # the cells trained before class, shown above: their gradients (measured once per server)
+    norms = shared.shipped_memory_gradients()
+    st.caption("Of the three cells trained before class, measured now from their saved weights.")
 else:
+    norms = None
     st.info("After the three trainings, this shows ‖∂ loss / ∂ X_t‖ for each time step t: how much the loss at "
             "the end can still change the weights through the input t steps back (64 new sequences).")
+if norms is not None:
+    st.plotly_chart(gradient_norms_figure(norms), key="memory_gradients_chart")
+    st.markdown(long_range.describe_gradients(runs, norms))
 
 st.subheader("The same on IMDb: SimpleRNN vs LSTM by review length")
 shipped = shared.pretrained_bundle("fast").config

@@ -53,6 +53,9 @@ def test_on_arrival_the_cells_trained_before_class_are_shown_and_labelled(at):
     sentence = next(m.value for m in at.markdown if "At L = 50" in m.value)
     for cell, run in shipped.runs.items():
         assert f"{long_range.CELL_NAMES[cell]} **{run.metrics['accuracy']:.1%}**" in sentence
+    gradients = shared.shipped_memory_gradients()
+    assert any(m.value == long_range.describe_gradients(shipped.runs, gradients) for m in at.markdown)
+    assert "memory_gradients_chart" in [chart.proto.id.split("-", 2)[2] for chart in at.get("plotly_chart")]
 
 
 def test_three_cells_train_live_and_the_page_states_their_accuracies(at):

@@ -90,3 +90,10 @@ def shipped_rnn_cell() -> simple_rnn.Lesson:
 def shipped_memory_comparison() -> long_range.ShippedComparison:
     """Long memory: the three cells shipped in assets/lessons/memory and their recorded curves, shared read-only."""
     return long_range.load_shipped()
+
+
+@st.cache_resource(show_spinner="Measuring the gradient through time of the three cells trained before class…")
+def shipped_memory_gradients() -> dict:
+    """long_range.gradient_norms of the shipped cells (about 1 s, once per server), shared read-only."""
+    shipped = shipped_memory_comparison()
+    return long_range.gradient_norms(shipped.runs, shipped.budget, shipped.seed)

@@ -251,6 +251,7 @@ class ShippedComparison:
 
     runs: dict[str, TaskResult]  # cell -> run, metrics {"accuracy", "length"}
     curves: dict[str, list[tuple[int, float]]]  # cell -> (gradient step, accuracy on that new batch), as measured
+    budget: Budget
     seed: int
 
 
@@ -283,7 +284,7 @@ def load_shipped(root: Path | None = None) -> ShippedComparison:
         runs[cell] = TaskResult(model, {"accuracy": accuracy(model, *test), "length": length},
                                 shipped["train_seconds"], shipped["stopped"])
         curves[cell] = [(int(step), float(value)) for step, value in shipped["curve"]]
-    return ShippedComparison(runs, curves, seed)
+    return ShippedComparison(runs, curves, budget, seed)
 
 
 def recorded_accuracies(root: Path | None = None) -> dict[str, float]:
