@@ -127,7 +127,10 @@ def lecture_walk(app_url, browser) -> dict[str, dict]:
     findings = {}
     try:
         page.goto(f"{app_url}/?lecture=1")
+        # The document loaded after the reload in the switch's words (not just the address bar rewritten).
+        page.wait_for_function("() => performance.getEntriesByType('navigation')[0].name.includes('lecture=true')")
         wait_for_script(page)
+        page.wait_for_selector('[data-testid="stSidebarNav"] a', state="attached")
         menu = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebarNav"] a')]
                                 .map(link => new URL(link.href).pathname.split('/').pop())""")
         assert [path or "home" for path in menu] == PAGES, f"app.py's menu changed: {menu}"
