@@ -58,6 +58,8 @@ def test_the_probe_table_fits_a_projector_with_symbols_and_colours(app_url, brow
         area = table.bounding_box()
         assert area["height"] <= 720 and area["y"] >= 0 and area["y"] + area["height"] <= 720, area
         # The grid draws on a canvas; its accessible copy names every cell: each row and each model's column.
+        page.locator('[data-testid="stDataFrame"] [role="columnheader"]').first.wait_for(state="attached")
+        page.locator('[data-testid="stDataFrame"] [role="gridcell"]').nth(13 * 2 - 1).wait_for(state="attached")
         cells = page.locator('[data-testid="stDataFrame"] [role="gridcell"]').all_text_contents()
         headers = page.locator('[data-testid="stDataFrame"] [role="columnheader"]').all_text_contents()
         assert {"probe", "expected", "fast model", "course model"} <= {header.strip() for header in headers}, headers

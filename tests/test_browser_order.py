@@ -30,12 +30,19 @@ def test_train_then_type_a_sentence_and_read_the_top_five(app_url, page):
     page.get_by_role("button", name="Train both models").click()
     box = page.get_by_label("Sentence (edit it; the models guess the word after it)")
     box.wait_for(timeout=300_000)
+    # The page opens on the two models trained before class; the live ones replace them when both are done (the
+    # chart then names them "trained N s" instead of "trained before class").
+    page.wait_for_function(f"""() => [...document.querySelectorAll('{CHART}')].some(c =>
+        c.textContent.includes('P(next word)') && c.textContent.includes('trained')
+        && !c.textContent.includes('before class'))""", timeout=300_000)
     print(f"\nboth models trained and shown {time.perf_counter() - started:.1f} s after the click")
     wait_for_script(page)
 
     box.fill("Born in Rome, she grew up in Seoul with her grandparents, so she speaks fluent")
     box.press("Control+Enter")
     wait_for_script(page)
+    # the caption under the bars reads the typed sentence (not the box itself, which holds the same words)
+    page.locator('[data-testid="stCaptionContainer"]', has_text="so she speaks fluent").first.wait_for()
     page.wait_for_function(f"""() => [...document.querySelectorAll('{CHART}')].some(c =>
         c.textContent.includes('P(next word)')
         && c.querySelectorAll('.yaxislayer-above g[class$="tick"] text').length >= 10)""")
@@ -43,7 +50,6 @@ def test_train_then_type_a_sentence_and_read_the_top_five(app_url, page):
     assert len(bow) == len(lstm) == 5
     caption = page.get_by_text("the LSTM on").inner_text()
     assert "**" not in caption and f"the LSTM on {lstm[0]}" in caption and f"bets on {bow[0]}" in caption
-    assert "korean" in bow and "italian" in bow  # the bag holds both cities and cannot say which is which
     # What the page claims for the model it trained: if it says this LSTM learned the held-out pairs, it answers with
     # the language of where she grew up; if not, the page says so and offers a new start.
     learned = not page.get_by_text("This LSTM did not learn the point").count()
@@ -51,4 +57,8 @@ def test_train_then_type_a_sentence_and_read_the_top_five(app_url, page):
         assert lstm[0] == "korean"
     else:
         assert page.get_by_role("button", name="Train both again with another seed").count() == 1
+    # Swapping the cities gives the bag of words the same bag: its five bets stay as they were.
+    page.get_by_role("button", name="Swap the two cities").click()
+    wait_for_script(page)
+    assert bar_words(page)[0] == bow
     assert not page.locator('[data-testid="stException"]').count()

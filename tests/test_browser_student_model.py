@@ -38,7 +38,7 @@ def test_a_trained_run_is_the_default_model_and_its_link_elsewhere_says_it_is_no
     try:
         elsewhere = other.new_page()
         elsewhere.set_default_timeout(60_000)
-        open_page(elsewhere, f"{app_url}/inspect_gates?{urlencode({'model': label, 'present': '1'})}")
+        open_page(elsewhere, f"{app_url}/inspect_gates?{urlencode({'model': label, 'lecture': 'true'})}")
         warning = elsewhere.get_by_text(re.compile("is not available here"))
         warning.wait_for()
         text = warning.inner_text()

@@ -39,10 +39,11 @@ _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 def check_transport(address: str) -> None:
     """Refuse a scheduler reached over plain TCP on another machine: by Dask's design whoever reaches its port can
     run code on every worker. tls:// (Dask's TLS settings, docs/deployment.md) or the loopback are fine; so is plain
-    TCP when RNN_DEMO_DASK_INSECURE=1 says the network is one only you control."""
+    TCP when RNN_DEMO_DASK_INSECURE=1 says the network is one only you control. (inproc:// never leaves the
+    process.)"""
     scheme, _, rest = address.partition("://")
     host = rest.rsplit(":", 1)[0] if rest else ""
-    if scheme == "tls" or host in _LOOPBACK_HOSTS or os.environ.get(INSECURE_VARIABLE, "").strip() == "1":
+    if scheme in ("tls", "inproc") or host in _LOOPBACK_HOSTS or os.environ.get(INSECURE_VARIABLE, "").strip() == "1":
         return
     raise ValueError(f"{SCHEDULER_VARIABLE}={address} reaches the Dask scheduler without TLS: anyone who reaches that "
                      f"port can run code on every worker. Use a tls:// address with Dask's TLS settings "
