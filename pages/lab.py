@@ -8,7 +8,6 @@ import numpy as np
 import streamlit as st
 
 from rnn_demo.figures import lab as figures
-from rnn_demo.figures.lab import markdown_text as md
 from rnn_demo.model import analysis, unit_search
 from rnn_demo.web import session_models, streamlit_hooks, widgets
 
@@ -56,7 +55,7 @@ with why:
     word_occlusion = session_models.remembered("occlusion by word", bundle, review, lambda: analysis.occlude(bundle, review))
     occlusion = word_occlusion if by == "word" else session_models.remembered(
         "occlusion by sentence", bundle, review, lambda: analysis.occlude(bundle, review, by="sentence"))
-    explained.caption(occlusion.summary(by, escape=md))
+    explained.caption(occlusion.summary(by, escape=widgets.plain))
     if by == "word":
         figure = figures.occlusion_words_figure(tokens, unknown, occlusion.change)
     else:
@@ -83,13 +82,13 @@ with what_if:
     else:
         word = word_names.index(first.selectbox("Word", word_names,
                                                 **widgets.persistent(f"lab_whatif_word_{review_id}", word_names[-1])))
-        changes, described = dict(shut_input_words=[word]), f"Input gate shut at '{md(tokens[word])}'"
+        changes, described = dict(shut_input_words=[word]), f"Input gate shut at '{widgets.plain(tokens[word])}'"
     result = analysis.what_if(bundle, review, **changes)
     gap = result.changed.running_prediction - result.original.running_prediction
     widest = int(np.argmax(np.abs(gap)))
     st.caption(f"{described}: final P(positive) {result.original.running_prediction[-1]:.3f} → "
                f"{result.changed.running_prediction[-1]:.3f} ({result.prediction_change:+.3f}). The largest gap "
-               f"is after word {widest} '{md(tokens[widest])}': {gap[widest]:+.3f}.")
+               f"is after word {widest} '{widgets.plain(tokens[widest])}': {gap[widest]:+.3f}.")
     st.plotly_chart(figures.what_if_figure(tokens, unknown, result.original.running_prediction,
                                            result.changed.running_prediction, changes.get("shut_input_words", ())),
                     key="lab_whatif", config=CHART_CONFIG)
@@ -111,7 +110,7 @@ with search:
         started = time.perf_counter()
         matches = unit_search.find_matches(index, chosen, end - start)
         seconds = time.perf_counter() - started
-        span_text = md(" ".join(tokens[start:end]))
+        span_text = widgets.plain(" ".join(tokens[start:end]))
         st.caption(f"Units {', '.join(map(str, chosen))} fire most selectively on '{span_text}' (mean h_t on the span "
                    f"minus elsewhere: {', '.join(f'{scores[unit]:+.2f}' for unit in chosen)}). Searched "
                    f"{len(index.tokens)} test reviews in {seconds * 1000:.0f} ms (their states were computed once, in "
@@ -128,7 +127,7 @@ with maths:
     unit = int(second.number_input("Unit j", 0, weights.units - 1, **widgets.persistent(f"lab_eq_unit_{units_id}", 0)))
     eq = analysis.equations(bundle, review, step, unit)
     i, f, g, o = eq.gate
-    st.caption(f"Word {step} '{md(eq.word)}', unit {unit}. Keras stores W, U and b in the gate order i, f, g, o; "
+    st.caption(f"Word {step} '{widgets.plain(eq.word)}', unit {unit}. Keras stores W, U and b in the gate order i, f, g, o; "
                + ("h_(t-1) and c_(t-1) of the first word are the states after the padding the model reads first."
                   if step == 0 else f"h_(t-1) and c_(t-1) are the states after word {step - 1}."))
     st.latex(r"z = W\,x_t + U\,h_{t-1} + b \;\rightarrow\; i = \sigma(z_i),\ f = \sigma(z_f),\ "

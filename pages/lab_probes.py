@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from rnn_demo.figures.lab import markdown_text as md
 from rnn_demo.model import probes
 from rnn_demo.web import session_models, streamlit_hooks, widgets
 
@@ -34,7 +33,7 @@ if results:  # every row shown (35 px each, with the header): no scrolling insid
     st.dataframe(probes.styled_table(results), hide_index=True, key="lab_probe_table",
                  height=35 * (len(all_probes) + 1) + 3)
 for name, model_results in results.items():
-    st.caption(f"**{md(name)}**: {md(probes.summary(model_results))}")
+    st.caption(f"**{widgets.plain(name)}**: {widgets.plain(probes.summary(model_results))}")
 
 with st.expander("Add your own probe (kept for this session)", expanded=False):
     with st.form("lab_probe_form", clear_on_submit=True):
@@ -56,7 +55,7 @@ with st.expander("The probes' reviews, and why a model decided", expanded=False)
     probe_names = [probe.name for probe in all_probes]
     picked = st.selectbox("Probe", probe_names, **widgets.persistent("lab_probe_pick", probe_names[0], options=probe_names))
     probe = next(probe for probe in all_probes if probe.name == picked)
-    st.caption(f"Tests: {md(probe.skill)}")
+    st.caption(f"Tests: {widgets.plain(probe.skill)}")
     st.text(probe.text)
     if st.button("Analyse this review in the Analysis lab", key="lab_probe_open"):
         st.session_state["shared_review"] = probe.text

@@ -4,7 +4,6 @@ arrays and records in, Plotly figures out; every word passes through `safe`."""
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -21,14 +20,6 @@ from rnn_demo.figures.common import (
 )
 
 PUSH_TITLE = "push on P(positive):<br>with the {part} − without it"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def markdown_text(words: str) -> str:
-    """User words for a Streamlit caption: markdown characters escaped so they show as typed (no links, images)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(words))
-
-
 def _word_grid(labels: list[str], values: np.ndarray, words_per_line: int) -> tuple[np.ndarray, np.ndarray]:
     """Lay words out in lines of `words_per_line` cells: the values (NaN in empty cells) and the cell texts."""
     lines = max(1, int(np.ceil(len(labels) / words_per_line)))
