@@ -113,7 +113,7 @@ def test_a_tiny_training_then_inspecting_my_model_in_the_same_session(app_url, p
     # The sidebar link keeps this browser session (a new URL load would start a new one, without the model).
     page.locator('[data-testid="stSidebarNav"] a', has_text="Inspect the gates").click()
     wait_for_script(page)
-    page.get_by_text(re.compile(r"^run 1: fast, 32 units, [0-9.]+% test accuracy$")).click()
+    page.get_by_text(re.compile(r"^run 1: fast, 32 units, [0-9.]+% test accuracy \(95% interval [0-9.]+%–[0-9.]+%\)$")).click()
     wait_for_script(page)
     fast = preset("fast")
     page.get_by_text(f"{fast.model.units} LSTM units, MaxLen {fast.text.maxlen}, vocabulary 2,000 words").wait_for()

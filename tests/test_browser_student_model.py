@@ -14,7 +14,7 @@ from test_browser_core import open_page, start_tiny_training
 
 pytestmark = pytest.mark.browser
 
-RUN = re.compile(r"run 1: fast, 32 units, [0-9.]+% test accuracy")
+RUN = re.compile(r"run 1: fast, 32 units, [0-9.]+% test accuracy \(95% interval [0-9.]+%–[0-9.]+%\)")
 
 
 def test_a_trained_run_is_the_default_model_and_its_link_elsewhere_says_it_is_not_there(app_url, browser, page):

@@ -4,6 +4,7 @@ and names the model shown instead, and the own-texts upload outlives a visit to 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def test_after_a_training_inspect_the_lab_and_probes_open_on_the_new_run_and_nam
     start_training(at, **SMALL)
     rerun_until(at, has_results)
     label = at.session_state["run_history"].runs[-1].label
-    assert label.startswith(f"run 1: fast, {SMALL['units_fast']} units, ") and label.endswith("test accuracy")
+    assert re.fullmatch(rf"run 1: fast, {SMALL['units_fast']} units, [0-9.]+% test accuracy \(95% interval [0-9.]+%–[0-9.]+%\)",
+                        label)
 
     at.switch_page("pages/inspect_gates.py").run()
     assert not at.exception

@@ -20,10 +20,10 @@ LARGEST = preset("fast").with_changes(vocab_size=20_000, embedding_dim=256, unit
 class FakeBundle:
     """A trained run's model as RunHistory sees it: one snapshot per epoch and its metrics."""
 
-    def __init__(self, config=FAST, accuracy=0.861):
+    def __init__(self, config=FAST, accuracy=0.861, test_reviews=2_500):
         weights = np.zeros(runs.parameter_count(config), np.float32)
         self.snapshots = [[weights.copy()] for _ in range(config.train.epochs)]
-        self.metrics = {"test_accuracy": accuracy}
+        self.metrics = {"test_accuracy": accuracy, "test_reviews": test_reviews}
 
 
 class FinishedJob:
@@ -63,10 +63,19 @@ def test_history_keeps_the_last_runs_oldest_out_first():
     history = runs.RunHistory(max_runs=3)
     added = [history.add(FAST, FinishedJob()) for _ in range(5)]
     assert [run.number for run in history.runs] == [3, 4, 5]
-    assert added[-1].label == "run 5: fast, 32 units, 86.1% test accuracy"
-    assert history.find("run 4: fast, 32 units, 86.1% test accuracy") is added[3]
+    assert added[-1].label == "run 5: fast, 32 units, 86.1% test accuracy (95% interval 84.7%–87.4%)"
+    assert history.find("run 4: fast, 32 units, 86.1% test accuracy (95% interval 84.7%–87.4%)") is added[3]
     assert history.find(added[0].label) is None  # dropped
     assert runs.Run(6, FAST, FinishedJob(JobStatus.RUNNING)).label == "run 6: fast, 32 units (training)"
+
+
+def test_a_run_label_says_how_uncertain_its_accuracy_is():
+    """Issue 19: "run 1: fast, 32 units, 85.0% test accuracy" on 60 test reviews hid that the truth may be 74-92%."""
+    job = FinishedJob()
+    job.result = FakeBundle(accuracy=0.85, test_reviews=60)
+    assert runs.Run(1, FAST, job).label == "run 1: fast, 32 units, 85.0% test accuracy (95% interval 73.9%–91.9%)"
+    job.status = JobStatus.STOPPED
+    assert runs.Run(1, FAST, job).label.endswith("test accuracy (95% interval 73.9%–91.9%), stopped early")
 
 
 def test_a_finished_run_holds_what_its_settings_predicted():

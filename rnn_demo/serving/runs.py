@@ -14,6 +14,7 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
+from rnn_demo.core.accuracy import wilson_interval
 from rnn_demo.core.config import RunConfig, TrainConfig
 from rnn_demo.serving.jobs import Job, JobStatus
 
@@ -75,12 +76,18 @@ class Run:
 
     @property
     def label(self) -> str:
-        """How Inspect lists the run, e.g. "run 2: fast, 32 units, 86.1% test accuracy"."""
+        """How the pages list the run, e.g. "run 2: fast, 32 units, 86.1% test accuracy (95% interval 84.7%–87.4%)":
+        the interval says how far the accuracy can be trusted (60 test reviews leave it some 18 points wide)."""
         base = f"run {self.number}: {self.config.name}, {self.config.model.units} units"
         if self.bundle is None:
             return f"{base} (training)"
+        metrics = self.bundle.metrics
         stopped = ", stopped early" if self.job.status is JobStatus.STOPPED else ""
-        return f"{base}, {self.bundle.metrics['test_accuracy']:.1%} test accuracy{stopped}"
+        interval = ""
+        if metrics.get("test_reviews"):
+            lower, upper = wilson_interval(metrics["test_accuracy"], metrics["test_reviews"])
+            interval = f" (95% interval {lower:.1%}–{upper:.1%})"
+        return f"{base}, {metrics['test_accuracy']:.1%} test accuracy{interval}{stopped}"
 
 
     def row(self) -> dict:
