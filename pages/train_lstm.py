@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rnn_demo.core.config import TrainConfig, preset
+from rnn_demo.core.config import preset
 from rnn_demo.figures.training import (
     PLOT_CONFIG,
     confusion_figure,
@@ -13,22 +13,18 @@ from rnn_demo.model.models import keras_code, summary_rows
 from rnn_demo.serving import runs
 from rnn_demo.serving.jobs import JobStatus
 from rnn_demo.web import (
+    lecture,
     own_texts,
     session_models,
     streamlit_hooks,
     training_panel,
     widgets,
 )
+from rnn_demo.web import train_texts as texts
 
 streamlit_hooks.use_app_navigation()
 SETTINGS = ("vocab_size", "maxlen", "embedding_dim", "units", "subset", "epochs", "batch_size", "learning_rate",
             "embedding_start", "weight_average_momentum")
-STARTS = {"word_counts": "from word counts: number 0 of each word vector = how much more often the word is in "
-                         "positive than in negative training reviews (learns faster)",
-          "random": "at random, as in the course's code"}
-WEIGHTS_HANDED_OVER = {  # momentum of the running average of the weights -> what the run hands over
-    momentum: runs.weights_handed_over(TrainConfig(weight_average_momentum=momentum))
-    + (" (as the course's fit)" if momentum == 0 else "") for momentum in (0.0, 0.9, 0.95, 0.99)}
 
 
 def start_from_form() -> None:
@@ -38,7 +34,7 @@ def start_from_form() -> None:
     values["subset"] = None if values["subset"] >= 50_000 else int(values["subset"])
     try:
         training_panel.start_training(preset(name).with_changes(**values), st.session_state["train_source"],
-                          own_data=st.session_state.get("train_own_texts"))
+                                      own_data=st.session_state.get("train_own_texts"))
     except ValueError as error:
         st.session_state["train_refused"] = f"Training cannot start: {error}"
 
@@ -47,29 +43,29 @@ st.title("Train an LSTM on IMDb reviews")
 if message := st.session_state.pop("train_refused", None):
     st.error(message)
 if session_models.current_job() is None:
-    st.caption("Embedding → LSTM → Dense(1, sigmoid), trained on the 25,000 labelled IMDb reviews shipped with the "
-               "app. Your models are yours alone: other students keep theirs, and the pretrained ones never change.")
+    st.caption(texts.INTRO)
 
 
 def curves(job) -> None:
     if job.events:
-        st.plotly_chart(training_curves(job.events), key="train_curves", config=PLOT_CONFIG)
+        st.plotly_chart(lecture.sized(training_curves(job.events)), key="train_curves", config=PLOT_CONFIG)
         train = next((run.config.train for run in session_models.my_runs() if run.job is job), None)
-        if train is not None and train.weight_average_momentum > 0:
-            st.caption("Solid lines: each batch's own loss and accuracy, with the weights as Adam moves them. Dashed: "
-                       f"the model you would get after that epoch ({runs.weights_handed_over(train)}) on the "
-                       "validation reviews.")
+        if train is not None and (caption := texts.curves_caption(train)):
+            st.caption(caption)
 
 
 def settings_form() -> None:
-    """The run's settings; Start calls `start_from_form` before the next run of the page."""
-    st.selectbox("Preset", ["fast", "course"], key="train_preset",
-                 format_func={"fast": "fast: small LSTM (32 units), learns in seconds",
-                              "course": "course: the course's model (128 units), slower"}.get)
+    """The run's settings, Start first (visible without scrolling at 1280x720 with the preset's defaults); Start
+    calls `start_from_form` before the next run of the page."""
+    st.selectbox("Preset", list(texts.PRESETS), key="train_preset", format_func=texts.PRESETS.get)
     name = st.session_state["train_preset"]
     base = preset(name)
     st.session_state["train_own_texts"] = own_texts.own_data_section()  # None: train on IMDb
     with st.form("train_form"):
+        note, button = st.columns([4, 1], vertical_alignment="center")
+        note.markdown(texts.BEFORE_START)
+        button.form_submit_button("Start training", type="primary", key="train_start", on_click=start_from_form,
+                                  width="stretch")
         left, middle, right = st.columns(3)
         left.number_input("Vocabulary size (words)", 1_000, 20_000, base.text.vocab_size, 1_000,
                           key=f"vocab_size_{name}")
@@ -84,34 +80,14 @@ def settings_form() -> None:
                             key=f"batch_size_{name}")
         right.select_slider("Learning rate", [1e-4, 3e-4, 5e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2], base.train.learning_rate,
                             key=f"learning_rate_{name}")
-        st.radio("Word vectors start", list(STARTS), key=f"embedding_start_{name}",
-                 index=list(STARTS).index(base.train.embedding_start), format_func=STARTS.get)
-        st.selectbox("Weights handed over at the end", list(WEIGHTS_HANDED_OVER), key=f"weight_average_momentum_{name}",
-                     index=list(WEIGHTS_HANDED_OVER).index(base.train.weight_average_momentum),
-                     format_func=WEIGHTS_HANDED_OVER.get)
-        st.radio("Reviews", ["bundled", "keras"], horizontal=True, key="train_source",
-                 format_func={"bundled": "25,000 IMDb reviews shipped with the app (offline)",
-                              "keras": "Keras' 50,000 IMDb reviews (downloads; needs the internet)"}.get)
-        st.form_submit_button("Start training", type="primary", key="train_start", on_click=start_from_form)
+        st.radio("Word vectors start", list(texts.STARTS), key=f"embedding_start_{name}",
+                 index=list(texts.STARTS).index(base.train.embedding_start), format_func=texts.STARTS.get)
+        st.selectbox("Weights handed over at the end", list(texts.WEIGHTS_HANDED_OVER),
+                     key=f"weight_average_momentum_{name}", format_func=texts.WEIGHTS_HANDED_OVER.get,
+                     index=list(texts.WEIGHTS_HANDED_OVER).index(base.train.weight_average_momentum))
+        st.radio("Reviews", list(texts.SOURCES), horizontal=True, key="train_source", format_func=texts.SOURCES.get)
     with st.expander("What happens when you press Start?"):
-        st.markdown(
-            "1. Each review becomes word ids (the *vocabulary size* most common words; others become *unknown*), cut "
-            "or padded to **MaxLen** words. Padding goes at the front, so the LSTM reads the padding first and the "
-            "review last: its final state comes right after the last real word (the padding is not masked; the LSTM "
-            "reads it too).\n"
-            "2. The **embedding** turns each id into a vector; the **LSTM** reads the vectors one by one, updating its "
-            "cell state (current memory) and hidden state (overall memory); the **Dense** layer turns the last hidden "
-            "state into P(positive). The word vectors start at random, or (*from word counts*) with number 0 of "
-            "each vector set to how much more often the word appears in positive than in negative training reviews "
-            "(log of the ratio, halved): a word found mostly in positive reviews starts above 0, one found mostly in "
-            "negative reviews below 0, one found equally in both near 0. Training "
-            "still changes every number, and the LSTM still has to learn to read them in order.\n"
-            "3. After each batch, Adam nudges every weight to lower the *binary crossentropy* loss. Each batch "
-            "pushes the weights its own way, so the model after one batch can be a few points better or worse "
-            "than after the next. With *average* chosen under **Weights handed over**, Adam also keeps a running "
-            "average of the weights over about the last 20 (or 10, 100) batches, and that average is the model "
-            "you get: it moves less from batch to batch. After each epoch the model you would get is checked on "
-            "validation reviews it never trains on.")
+        st.markdown(texts.START_EXPLAINED)
 
 
 def results(job) -> None:
@@ -136,32 +112,17 @@ def results(job) -> None:
         st.caption(widgets.plain(note))
     left, right = st.columns([2, 3])
     left.subheader("Confusion matrix (test reviews)")
-    left.plotly_chart(confusion_figure(metrics["confusion"]), key="train_confusion", config=PLOT_CONFIG)
+    left.plotly_chart(lecture.sized(confusion_figure(metrics["confusion"])), key="train_confusion", config=PLOT_CONFIG)
     rows = summary_rows(bundle.model)
     right.subheader("Model summary")
     right.dataframe(rows, hide_index=True, key="train_summary",
                     column_config={"Param #": st.column_config.NumberColumn(format="localized")})
-    right.caption(f"Total parameters: {sum(row['Param #'] for row in rows):,}. The embedding holds one vector per "
-                  "vocabulary word; the LSTM's 4 gates each have input, recurrent and bias weights: "
-                  "4 × (embedding + units + 1) × units.")
+    right.caption(f"Total parameters: {sum(row['Param #'] for row in rows):,}. {texts.PARAMETERS_EXPLAINED}")
     st.subheader("The same model in the course's Keras code")
-    train = bundle.config.train
-    decay = ", lowered along a cosine to a tenth by the last batch" if train.decay_learning_rate else ""
-    start = (" Number 0 of each word vector started from word counts (the extra lines below); the course starts "
-             "them at random." if train.embedding_start == "word_counts" else "")
-    if train.weight_average_momentum > 0:
-        start += (f" The model you got is the {runs.weights_handed_over(train)} (the Adam "
-                  "lines below); the course's fit hands over the last batch's weights.")
-    st.caption(f"These layers give the summary's parameter counts. This app trains them with Adam at learning rate "
-               f"{train.learning_rate:g}{decay}, on {metrics['train_reviews']:,} training reviews, and checks "
-               f"{metrics.get('validation_reviews', 0):,} held-out validation reviews after each epoch; the course "
-               "compiles with Keras' default Adam (learning rate 0.001)." + start)
+    st.caption(texts.course_code_caption(bundle.config, metrics))
     st.code(keras_code(bundle.config), language="python")
     if start_words := metrics.get("word_counts_start"):
-        shown = lambda pairs: ", ".join(f"{widgets.plain(word)} {value:+.2f}" for word, value in pairs)  # noqa: E731
-        st.caption(f"Where number 0 of the word vectors started, among the 1,000 most common words of these training "
-                   f"reviews: most positive {shown(start_words['positive'])}; most negative "
-                   f"{shown(start_words['negative'])}.")
+        st.caption(texts.word_counts_caption(start_words))
 
 
 def compare_runs() -> None:
@@ -177,14 +138,14 @@ def compare_runs() -> None:
             "vocabulary": st.column_config.NumberColumn(format="localized"),
             "training reviews": st.column_config.NumberColumn(format="localized")})
         if len(kept) > 1:
-            st.plotly_chart(runs_figure([(run.number, run.label, run.bundle.metrics["history"]) for run in kept]),
+            st.plotly_chart(lecture.sized(runs_figure([(run.number, run.label, run.bundle.metrics["history"])
+                                                        for run in kept])),
                             key="train_runs_curves", config=PLOT_CONFIG)
 
 
 # Once a run exists, its live curves come first (visible without scrolling at 1280x720) and the settings fold away.
 if session_models.current_job() is None:
     settings_form()
-    st.info("Choose settings and press **Start training**. The `fast` preset trains in about 10 s on a free 2-core machine (longer while others train).")
 else:
     job = training_panel.job_panel(session_models.TRAINING_JOB, "", draw=curves)
     if job.finished:

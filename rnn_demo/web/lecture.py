@@ -1,14 +1,15 @@
 """Lecture mode: the whole app laid out for a projector at 1280x720. One switch in the sidebar (or `?lecture=1` in
 the link; Inspect's older `?present=1` too) that lasts the session and stays in the address bar on every page. It
 collapses the sidebar, trims the empty header, enlarges the text and shows the findings (captions) at full contrast;
-pages ask `is_on()` for a compact layout and chart fonts (rnn_demo.figures.common.font_size). app.py calls `setup()`
-before the page runs."""
+pages ask `is_on()` for a compact layout and wrap their charts in `sized` for the lecture's chart fonts. app.py
+calls `setup()` before the page runs."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from rnn_demo.core import url_state as link_state
+from rnn_demo.figures.common import apply_fonts, font_size
 from rnn_demo.web.widgets import plain
 
 KEY = "lecture"  # the switch's widget key, and its name in the link
@@ -69,6 +70,12 @@ def is_on() -> bool:
             del st.query_params[name]
         st.session_state[KEY] = True  # this run (and a test without a browser) goes on in lecture mode
     return on
+
+
+def sized(figure):
+    """`figure` with every text at the lecture size (rnn_demo.figures.common.font_size) when lecture mode is on, as
+    Inspect draws its own; unchanged otherwise. Pages wrap each chart in it: one rule for every page's charts."""
+    return apply_fonts(figure, font_size(True)) if is_on() else figure
 
 
 def setup() -> None:
