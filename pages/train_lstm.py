@@ -13,6 +13,7 @@ from rnn_demo.model.models import keras_code, summary_rows
 from rnn_demo.serving import runs
 from rnn_demo.serving.jobs import JobStatus
 from rnn_demo.web import (
+    board_panel,
     lecture,
     own_texts,
     session_models,
@@ -110,6 +111,7 @@ def results(job) -> None:
         st.warning(f"Test accuracy: {uncertain}.", icon=":material/error:")
     if note := own_texts.fit_note(job):  # what this run changed to suit the texts, e.g. more gradient steps
         st.caption(widgets.plain(note))
+    board_panel.post_control(job)  # the class board: this run under a nickname, once
     left, right = st.columns([2, 3])
     left.subheader("Confusion matrix (test reviews)")
     left.plotly_chart(lecture.sized(confusion_figure(metrics["confusion"])), key="train_confusion", config=PLOT_CONFIG)

@@ -40,6 +40,9 @@ LESSONS = (
     Lesson("pages/train_lstm.py", "Train the LSTM", ":material/model_training:", "train_lstm", LSTM,
            "Watch the course's IMDb model (Embedding → LSTM → Dense) learn live: loss, accuracy, a confusion matrix "
            "and the model summary. Stop it any time; the model is yours."),
+    Lesson("pages/class_board.py", "Class board", ":material/leaderboard:", "class_board", LSTM,
+           "Put your finished run on the class board under a nickname: on the projector, every run's accuracy "
+           "against the setting the teacher picks, the curves overlaid, the best run, and what the class found."),
     Lesson("pages/inspect_gates.py", "Inspect the gates", ":material/biotech:", "inspect_gates", LSTM,
            "Type a review and see the forget, input and output gates, the cell state (current memory) and the hidden "
            "state (overall memory) for every word, and how the verdict changes word by word."),
