@@ -206,7 +206,7 @@ def finding(runs: list[BoardRun], setting: str) -> str:
         shared = _runs_at(only, setting).split(" ", 3)[3]  # "learning rate 3e-3" of "4 runs at learning rate 3e-3"
         verb = ("has" if one else "have") if SETTINGS[setting].categorical else ("is at" if one else "are at")
         whose = f"the one run {verb}" if one else f"all {len(only.runs)} runs {verb}"
-        return (f"Nothing to compare yet: {whose} {shared}. Runs with another {SETTINGS[setting].title} will show "
+        return (f"Nothing to compare yet: {whose} {shared}. Runs that change the {SETTINGS[setting].title} will show "
                 "whether it matters.")
     high, low = max(found, key=lambda group: group.mean), min(found, key=lambda group: group.mean)
     gap = 100 * (high.mean - low.mean)  # percentage points

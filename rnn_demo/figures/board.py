@@ -18,6 +18,9 @@ GROUP_COLORS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#000000"
 GROUP_DASHES = ["solid", "dash", "dot", "dashdot"]
 BEST_COLOR = "#0072B2"
 LOG_AXES = {"learning_rate", "units", "batch_size", "embedding_dim"}  # values that double or step by decades
+# Legends to the right of each plot, one entry a line: short names (a value of the setting, "best run") that stay
+# apart at the lecture's 20 px, where a horizontal legend under the plot ran into the axis title.
+LEGEND = dict(orientation="v", x=1.02, y=1.0, xanchor="left", yanchor="top")
 SPREAD = 0.18  # points of one group spread over this share of the gap between neighbouring values, so none hides
 
 
@@ -58,11 +61,11 @@ def accuracy_figure(runs: list[BoardRun], setting: str, font_size: int = FONT_SI
         means["customdata"].append((format_value(setting, group.value), count))
     title = SETTINGS[setting].title
     data = [
-        dict(type="scatter", mode="markers", name="one run", **points,
+        dict(type="scatter", mode="markers", name="a run", **points,
              marker=dict(size=13, color="#009E73", opacity=0.85, line=dict(width=1, color="#FFFFFF")),
              hovertemplate=f"%{{customdata[0]}}<br>{title} %{{customdata[1]}}, preset %{{customdata[2]}}, "
                            "%{customdata[3]} s of training<br>test accuracy %{y:.1%}<extra></extra>"),
-        dict(type="scatter", mode="markers", name="mean of the runs at this value", **means,
+        dict(type="scatter", mode="markers", name="mean", **means,
              marker=dict(symbol="line-ew", size=44, line=dict(width=4, color="#000000")),
              hovertemplate=f"{title} %{{customdata[0]}}: mean test accuracy %{{y:.1%}} of %{{customdata[1]}} "
                            "run(s)<extra></extra>"),
@@ -80,21 +83,21 @@ def accuracy_figure(runs: list[BoardRun], setting: str, font_size: int = FONT_SI
         x_axis.update(range=[-0.6, len(found) - 0.4])
     low = min((run.test_accuracy for run in runs), default=0.5)
     layout = dict(
-        height=height, margin=dict(l=80, r=20, t=20, b=90), xaxis=x_axis,
+        height=height, margin=dict(l=80, r=10, t=20, b=70), xaxis=x_axis,
         yaxis=dict(title=dict(text="test accuracy"), tickformat=".0%",
                    range=[max(0.0, min(low, 0.5) - 0.03), 1.0]),
-        legend=dict(orientation="h", x=0.0, y=-0.22, xanchor="left", yanchor="top"), showlegend=True)
+        legend=LEGEND, showlegend=True)
     return figure_from_spec(dict(data=data, layout=with_fonts(layout, font_size)))
 
 
 def curves_figure(runs: list[BoardRun], setting: str, font_size: int = FONT_SIZE, height: int = 420) -> go.Figure:
     """Every run's validation accuracy after each epoch, coloured by its value of `setting` (one legend entry per
-    value); the best run drawn thick and named in the legend."""
+    value); the best run drawn thick, named in its hover."""
     best = best_run(runs)
     data = []
     for index, group in enumerate(groups(runs, setting)):
         color, dash = GROUP_COLORS[index % len(GROUP_COLORS)], GROUP_DASHES[index // len(GROUP_COLORS) % 4]
-        name = safe(f"{SETTINGS[setting].title} {format_value(setting, group.value)}")
+        name = safe(format_value(setting, group.value))
         for number, run in enumerate(group.runs):
             curve = [(epoch, accuracy) for epoch, _, accuracy in run.history if accuracy is not None]
             data.append(dict(
@@ -106,13 +109,14 @@ def curves_figure(runs: list[BoardRun], setting: str, font_size: int = FONT_SIZE
     if best is not None:
         curve = [(epoch, accuracy) for epoch, _, accuracy in best.history if accuracy is not None]
         data.append(dict(
-            type="scatter", mode="lines+markers", name=safe(f"best: {best.label}"), x=[epoch for epoch, _ in curve],
+            type="scatter", mode="lines+markers", name="best run", x=[epoch for epoch, _ in curve],
             y=[accuracy for _, accuracy in curve], customdata=[safe(best.label)] * len(curve),
             line=dict(color=BEST_COLOR, width=5), marker=dict(size=12, symbol="star", color=BEST_COLOR),
             hovertemplate="best run: %{customdata}<br>validation accuracy after epoch %{x}: %{y:.1%}<extra></extra>"))
     layout = dict(
-        height=height, margin=dict(l=80, r=20, t=20, b=90),
+        height=height, margin=dict(l=80, r=10, t=20, b=70),
         xaxis=dict(title=dict(text="epochs done"), dtick=1, rangemode="tozero"),
         yaxis=dict(title=dict(text="validation accuracy"), tickformat=".0%"),
-        legend=dict(orientation="h", x=0.0, y=-0.22, xanchor="left", yanchor="top"), showlegend=True)
+        legend={**LEGEND, "title": dict(text=safe(SETTINGS[setting].title),
+                                         font=dict(size=max(font_size, FONT_SIZE)))}, showlegend=True)
     return figure_from_spec(dict(data=data, layout=with_fonts(layout, font_size)))
