@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -19,6 +22,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # processes: two workers would cost each test session ~10 s of TensorFlow imports and ~1.3 GB. The worker pool has
 # its own tests (test_worker_pool.py), which opt in.
 os.environ.setdefault("RNN_DEMO_TRAINING_PROCESSES", "0")
+# The class board (rnn_demo/serving/board.py) of the tests and of the browser tests' server: a database in a folder of
+# its own, never the one beside app.py, and a teacher key the board's browser test types.
+_BOARD_FOLDER = tempfile.mkdtemp(prefix="rnn-demo-board-")
+atexit.register(shutil.rmtree, _BOARD_FOLDER, ignore_errors=True)
+os.environ["RNN_DEMO_BOARD_DB"] = os.path.join(_BOARD_FOLDER, "class_board.sqlite3")
+os.environ["RNN_DEMO_TEACHER_KEY"] = "teacher-key-of-the-tests"
 
 from rnn_demo.model import runtime  # noqa: E402
 
