@@ -270,7 +270,8 @@ def test_the_minimal_pair_aligns_an_inserted_word_instead_of_shifting_every_late
     axis = [value for name, value in spec["layout"].items() if name.startswith("xaxis") and
             value.get("anchor") == "y2"][0]
     assert axis["ticktext"] == ["this", "movie", "is", "+ not", "good", "and", "i", "liked", "it", "."]
-    z = decode(difference["z"])  # (units, aligned words); the inserted word has no partner
+    z = decode(difference["z"]).astype(float)  # (units, aligned words); the inserted word has no partner (a gap:
+    # null in the JSON the browser gets, NaN here)
     assert z.shape == (UNITS, 10) and np.isnan(z[:, 3]).all()
     assert np.nanmax(np.abs(z[:, :3])) < 1e-3  # the same words before "not" keep their states
     assert np.abs(z[:, 4]).max() > 0.01  # "good" after "not" is read differently
@@ -580,3 +581,36 @@ def test_a_long_review_shows_a_window_of_labelled_words_that_a_slider_moves(voca
     assert at.slider(key="inspect_window_start").value == 1  # a new review starts at its first word
     set_review(at, "A short review.")
     assert not at.slider and word_axis(charts(at)["inspect_heatmaps"])["ticktext"] == ["a", "short", "review", "."]
+
+
+def _same_chart(sent, validated) -> bool:
+    """Two encodings of one Plotly value are equal: typed arrays decoded, numbers equal to float32's precision
+    (orjson writes a float32 array as numbers and NaN as null, Plotly's validation as base64)."""
+    sent = decode(sent).tolist() if isinstance(sent, dict) and "bdata" in sent else sent
+    validated = decode(validated).tolist() if isinstance(validated, dict) and "bdata" in validated else validated
+    if isinstance(sent, dict) and isinstance(validated, dict):
+        return sent.keys() == validated.keys() and all(_same_chart(sent[key], validated[key]) for key in sent)
+    if isinstance(sent, list) and isinstance(validated, list):
+        return len(sent) == len(validated) and all(map(_same_chart, sent, validated))
+    numbers = (int, float, type(None))
+    if isinstance(sent, numbers) and isinstance(validated, numbers) and not isinstance(sent, bool):
+        if sent is None or validated is None:  # NaN: null in JSON, a gap either way
+            return (sent is None or sent != sent) and (validated is None or validated != validated)
+        return abs(sent - validated) <= 1e-6 * max(1.0, abs(validated))
+    return sent == validated
+
+
+def test_each_chart_sends_what_plotly_validation_of_its_spec_would_send():
+    """The charts go to st.plotly_chart as their finished specs (web.charts.SpecFigure, no validation, no copy): what
+    the browser gets must equal the validated figure's JSON, for every chart of the page, the lazy sections' too."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    at = open_inspect(LONG_REVIEW)
+    open_sections(at)
+    sent = charts(at)
+    remembered = [figure for _, figure in at.session_state["remembered_figures"].values()]
+    assert len(remembered) >= 5 and len(sent) >= 5
+    validated = [json.loads(pio.to_json(go.Figure(figure.spec), validate=False)) for figure in remembered]
+    for key, spec in sent.items():  # the memo also holds the figures of the review before
+        assert any(_same_chart(spec, other) for other in validated), f"{key}: differs from its validated figure"

@@ -27,10 +27,48 @@ def chart_turn() -> threading.RLock:
     return _CHART_TURN
 
 
+class SpecFigure(go.Figure):
+    """A finished plain spec ({"data": [...], "layout": {...}}, as the figure builders' *_spec functions return it)
+    handed to `st.plotly_chart` as it is. Streamlit asks a Plotly figure for `to_dict()` and turns a plain dict into
+    a validated Figure first; both walk and copy the whole spec (a new review's six Inspect charts: ~15 ms of
+    validation and ~5 ms of deep copies per rerun, the largest share of the page's server CPU). The spec is final and
+    is only read, so `to_dict()` returns it. The Figure itself stays empty: read `.spec`, not `.data`; the page tests
+    read what Streamlit sends, and tests/test_page_inspect.py checks that it equals the validated figure's JSON."""
+
+    def __init__(self, spec: dict):
+        super().__init__()  # an empty figure: it takes the default template (Streamlit's, with its theme's colours)
+        layout = spec.get("layout", {})
+        # The spec with the template a validated figure carries (Streamlit's browser side fills in its theme's colours
+        # there); shallow copies only, the arrays are shared.
+        self._spec = spec if "template" in layout else {**spec, "layout": {**layout, "template": _template(
+            self.layout.template)}}  # Plotly's figures refuse public attributes other than their own
+
+    @property
+    def spec(self) -> dict:
+        return self._spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+
+_templates: dict = {}
+
+
+def _template(template) -> dict:
+    """A Plotly template as a plain dict, made once per template (Streamlit's is ~10 kB of JSON)."""
+    key = id(template)
+    if key not in _templates or _templates[key][0] is not template:
+        _templates[key] = (template, template.to_plotly_json())
+    return _templates[key][1]
+
+
 def remembered_figure(name: str, sources: tuple, options: tuple, build) -> go.Figure:
-    """build() (a Plotly figure or a spec dict) as a Plotly figure, remembered in this session for the last
+    """build() (a plain spec dict, sent as a SpecFigure, or a Plotly figure) remembered in this session for the last
     FIGURES_KEPT (name, sources, options): a rerun that changes nothing a figure shows (another widget, a download, a
-    second look) reuses it instead of building and validating it again.
+    second look) reuses it instead of building it again.
     `sources` are the inspections drawn (session_models.inspect_review returns the same object for the same model
     and review), held weakly and compared by identity, so a new model or review, or an id Python reuses, builds a
     new figure; `options` are every other input of the figure (hashable: states, unit order, contrast, font size)."""
@@ -40,7 +78,7 @@ def remembered_figure(name: str, sources: tuple, options: tuple, build) -> go.Fi
     if entry is None or any(ref() is not source for ref, source in zip(entry[0], sources)):
         with chart_turn():
             built = build()
-            figure = built if isinstance(built, go.Figure) else go.Figure(built)
+            figure = built if isinstance(built, go.Figure) else SpecFigure(built)
         memo[key] = entry = (tuple(weakref.ref(source) for source in sources), figure)
         while len(memo) > FIGURES_KEPT:
             memo.popitem(last=False)
