@@ -127,5 +127,5 @@ def teacher_tools() -> None:
     right.button("Remove this run", key="board_remove", on_click=_teacher_action, args=("remove",),
                  disabled=not labels)
     st.button("Clear the board", key="board_clear", on_click=_teacher_action, args=("clear",), type="primary")
-    if outcome := st.session_state.pop("board_teacher_outcome", None):
-        (st.success if outcome[0] == "success" else st.error)(plain(outcome[1]))
+    if outcome := st.session_state.pop("board_teacher_outcome", None):  # the app's own words: no student text
+        (st.success if outcome[0] == "success" else st.error)(outcome[1])
