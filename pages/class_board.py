@@ -13,6 +13,7 @@ from rnn_demo.web.widgets import plain
 
 streamlit_hooks.use_app_navigation()
 REFRESH_SECONDS = 3  # how soon a posted run appears on the projector
+NEWEST = 6  # runs named under the charts, newest first: a student sees their run arrive
 
 present = lecture.is_on()
 font_size = font_size_for(present)
@@ -48,6 +49,8 @@ def live_board() -> None:
                 f"{format_value('learning_rate', best.learning_rate)}, {best.epochs} epoch{'s' * (best.epochs != 1)}, "
                 f"{best.train_seconds:.0f} s). {len(runs)} run{'s' * (len(runs) != 1)} on the board (at most "
                 f"{MAX_RUNS}).")
+    newest = ", ".join(f"“{plain(run.nickname)}” {run.test_accuracy:.1%}" for run in reversed(runs[-NEWEST:]))
+    st.caption(f"Newest on the board: {newest}.")
 
 
 live_board()

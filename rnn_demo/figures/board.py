@@ -77,10 +77,10 @@ def accuracy_figure(runs: list[BoardRun], setting: str, font_size: int = FONT_SI
     tick_places = [_x(place, setting) for place in places]
     x_axis = dict(title=dict(text=title), tickmode="array", tickvals=tick_places,
                   ticktext=[safe(format_value(setting, group.value)) for group in found])
+    # Room on both sides of the outermost groups' spread points (Plotly's own range would put them at the edges).
+    x_axis.update(range=[min(places, default=0) - 2.5 * width, max(places, default=0) + 2.5 * width])
     if setting in LOG_AXES:
-        x_axis.update(type="log")
-    elif SETTINGS[setting].categorical:
-        x_axis.update(range=[-0.6, len(found) - 0.4])
+        x_axis.update(type="log")  # a log axis's range is in decades, as `places` are
     low = min((run.test_accuracy for run in runs), default=0.5)
     layout = dict(
         height=height, margin=dict(l=80, r=10, t=20, b=70), xaxis=x_axis,
@@ -113,10 +113,13 @@ def curves_figure(runs: list[BoardRun], setting: str, font_size: int = FONT_SIZE
             y=[accuracy for _, accuracy in curve], customdata=[safe(best.label)] * len(curve),
             line=dict(color=BEST_COLOR, width=5), marker=dict(size=12, symbol="star", color=BEST_COLOR),
             hovertemplate="best run: %{customdata}<br>validation accuracy after epoch %{x}: %{y:.1%}<extra></extra>"))
+    points = [(epoch, accuracy) for run in runs for epoch, _, accuracy in run.history if accuracy is not None]
+    epochs, accuracies = [epoch for epoch, _ in points], [accuracy for _, accuracy in points]
     layout = dict(
         height=height, margin=dict(l=80, r=10, t=20, b=70),
-        xaxis=dict(title=dict(text="epochs done"), dtick=1, rangemode="tozero"),
-        yaxis=dict(title=dict(text="validation accuracy"), tickformat=".0%"),
+        xaxis=dict(title=dict(text="epochs done"), dtick=1, range=[0.5, max(epochs, default=1) + 0.5]),
+        yaxis=dict(title=dict(text="validation accuracy"), tickformat=".0%",
+                   range=[max(0.0, min(min(accuracies, default=0.5), 0.5) - 0.03), 1.0]),
         legend={**LEGEND, "title": dict(text=safe(SETTINGS[setting].title),
                                          font=dict(size=max(font_size, FONT_SIZE)))}, showlegend=True)
     return figure_from_spec(dict(data=data, layout=with_fonts(layout, font_size)))
