@@ -11,8 +11,10 @@ from rnn_demo.lessons.catalog import LESSONS
 
 REPO = Path(__file__).resolve().parents[1]
 # The lecture's order of topics (shared/course): why order matters, the simple RNN cell, set-ups, activations and
-# losses, long-term dependencies and the vanishing gradient, then the LSTM on IMDb: train, inspect, analyse.
-COURSE_ORDER = ["order_matters", "rnn_cell", "setups", "activations", "memory", "train_lstm", "inspect_gates", "lab", "lab_probes"]
+# losses, long-term dependencies and the vanishing gradient, then the LSTM on IMDb: train (the class's runs on the
+# board), inspect, analyse.
+COURSE_ORDER = ["order_matters", "rnn_cell", "setups", "activations", "memory", "train_lstm", "class_board",
+                "inspect_gates", "lab", "lab_probes"]
 
 
 def test_lessons_come_in_the_lectures_order_and_each_page_exists():
