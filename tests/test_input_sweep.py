@@ -34,7 +34,7 @@ HOME = "pages/home.py"
 # sweep that reaches no box fails, so a box it can no longer reach (behind a new toggle, say) cannot pass unseen.
 WITHOUT_TEXT_BOX = {HOME, "pages/memory.py"}
 WITHOUT_NUMBER_BOX = {HOME, "pages/memory.py", "pages/order_matters.py", "pages/rnn_cell.py", "pages/activations.py",
-                      "pages/lab_probes.py"}
+                      "pages/lab_probes.py", "pages/class_board.py"}
 # Lessons whose boxes show only after their small model is trained -> the key of the button that trains it.
 TRAINED_FIRST = {"pages/order_matters.py": "order_train", "pages/rnn_cell.py": "rnn_cell_train"}
 TRAIN_TIMEOUT = 300  # seconds for those trainings together, on a busy 2-core machine
