@@ -4,6 +4,7 @@ and the figures showing nicknames as text."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import threading
@@ -153,6 +154,7 @@ def test_a_nickname_is_cut_to_its_bound_and_loses_control_characters_with_a_mess
     assert nickname == "x" * MAX_NICKNAME_CHARS and "cut to its first 40 characters (of 10,000)" in note
     nickname, note = clean_nickname("Ada\x00\x1b[31m\u202eLovelace\n")
     assert nickname == "Ada [31m Lovelace" and "control characters" in note
+    assert clean_nickname("Ada \ud83d") == ("Ada \ufffd", None)  # half an emoji, as a browser would send it
     for empty in ("", "   ", "\x00\x07\u202e"):
         with pytest.raises(ValueError, match="Choose a nickname"):
             clean_nickname(empty)
@@ -162,6 +164,8 @@ def test_a_row_another_program_wrote_is_skipped(board):
     board.post(make_run("Ada"))
     with board._connect() as connection:
         connection.execute("INSERT INTO runs (posted_at, record) VALUES (0, 'not json'), (0, '{\"nickname\": 1}')")
+        record = json.dumps({**make_run("Bo").to_record(), "units": "many"})
+        connection.execute("INSERT INTO runs (posted_at, record) VALUES (0, ?)", (record,))
     assert [run.nickname for run in board.runs()] == ["Ada"]
 
 

@@ -44,6 +44,14 @@ SETTINGS = {setting.name: setting for setting in (
 )}
 
 
+_FIELD_TYPES = {  # what a stored record's fields must be (a row another program wrote may not be a run)
+    **dict.fromkeys(("nickname", "preset", "embedding_start", "cell"), str),
+    **dict.fromkeys(("units", "embedding_dim", "batch_size", "epochs", "epochs_planned", "maxlen", "vocab_size",
+                     "test_reviews"), int),
+    **dict.fromkeys(("learning_rate", "test_accuracy", "train_seconds"), (int, float)),
+}
+
+
 @dataclass(frozen=True)
 class BoardRun:
     """One run on the board, as stored: what the student chose to share, nothing of their texts."""
@@ -100,8 +108,10 @@ class BoardRun:
             run = cls(**fields, history=history, run_id=int(run_id), posted_at=float(posted_at))
         except (KeyError, TypeError, ValueError) as error:
             raise ValueError(f"board row {run_id} is not a run record: {error}") from error
-        if not isinstance(run.nickname, str) or not 0 <= run.test_accuracy <= 1:
-            raise ValueError(f"board row {run_id} is not a run record.")
+        wrong = [name for name, kinds in _FIELD_TYPES.items()
+                 if not isinstance(getattr(run, name), kinds) or isinstance(getattr(run, name), bool)]
+        if wrong or not 0 <= run.test_accuracy <= 1:
+            raise ValueError(f"board row {run_id} is not a run record ({', '.join(wrong) or 'test_accuracy'}).")
         return run
 
     def value(self, setting: str):
@@ -125,6 +135,8 @@ def _rounded(value) -> float | None:
 def clean_nickname(typed: str) -> tuple[str, str | None]:
     """The nickname to store and, if it was changed, a sentence saying how: control and direction-override characters
     become spaces, and more than MAX_NICKNAME_CHARS characters are cut. ValueError if nothing is left to show."""
+    # Half of a UTF-16 pair (a broken paste) cannot be stored as UTF-8: it becomes U+FFFD, as a browser sends it.
+    typed = typed.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     nickname = " ".join(_UNSHOWABLE.sub(" ", typed).split())
     if not nickname:
         raise ValueError("Choose a nickname first: the class sees it beside your run (any name you like).")
