@@ -14,7 +14,7 @@ from rnn_demo.figures.activations import (
     loss_figure,
     softmax_figure,
 )
-from rnn_demo.web import streamlit_hooks
+from rnn_demo.web import lecture, streamlit_hooks
 
 streamlit_hooks.use_app_navigation()
 
@@ -28,7 +28,7 @@ activation_tab, softmax_tab, loss_tab, chain_tab = st.tabs(
 
 with activation_tab:
     x = st.slider("Input x (a neuron's weighted sum, before the activation)", *X_RANGE, 4.0, 0.1, key="act_x")
-    st.plotly_chart(activation_figure(x), key="act_activation_chart", config=CHART)
+    st.plotly_chart(lecture.sized(activation_figure(x)), key="act_activation_chart", config=CHART)
     for column, name in zip(st.columns(3), activations.ACTIVATIONS):
         column.markdown(activations.slope_at(name, x).sentence())
         column.caption(f"In an LSTM: {activations.ACTIVATIONS[name].in_lstm}.")
@@ -48,7 +48,7 @@ with softmax_tab:
     except ValueError as error:
         st.error(f"{error} The chart keeps the last scores that worked.")
     scores = st.session_state.get("act_last_scores", activations.parse_vector(DEFAULT_SCORES))
-    st.plotly_chart(softmax_figure(scores, temperature), key="act_softmax_chart", config=CHART)
+    st.plotly_chart(lecture.sized(softmax_figure(scores, temperature)), key="act_softmax_chart", config=CHART)
     st.markdown(activations.softmax_sentence(scores, temperature))
     st.caption("Softmax turns any scores into probabilities that sum to 1; its slope is a matrix because raising one "
                "score lowers every other probability. Used here by: " + "; ".join(
@@ -63,7 +63,8 @@ with loss_tab:
     label = left.radio("True label y", [1, 0], key="act_label", horizontal=True)
     p_binary = right.slider("Predicted P(class 1) p", 0.01, 0.99, 0.1, 0.01, key="act_p_binary")
     p_true = multiclass.slider("p given to the true class (of 3)", 0.01, 0.99, 0.2, 0.01, key="act_p_true")
-    st.plotly_chart(loss_figure(target, prediction, label, p_binary, p_true), key="act_loss_chart", config=CHART)
+    st.plotly_chart(lecture.sized(loss_figure(target, prediction, label, p_binary, p_true)), key="act_loss_chart",
+                    config=CHART)
     sentences = (losses.regression_sentence(target, prediction), losses.binary_sentence(label, p_binary),
                  losses.multiclass_sentence(p_true))
     for column, sentence in zip(st.columns(3), sentences):
@@ -85,5 +86,5 @@ with chain_tab:
     steps = columns[2].slider("Steps T", 5, 100, 50, 5, key="act_steps")
     inputs = np.random.default_rng(CHAIN_SEED).normal(size=steps)
     chain = activations.gradient_chain(W_x, W_s, 0.0, inputs)
-    st.plotly_chart(gradient_chain_figure(chain), key="act_chain_chart", config=CHART)
+    st.plotly_chart(lecture.sized(gradient_chain_figure(chain)), key="act_chain_chart", config=CHART)
     st.markdown(chain.sentence())

@@ -9,7 +9,7 @@ import streamlit as st
 
 from rnn_demo.figures import lab as figures
 from rnn_demo.model import analysis, unit_search
-from rnn_demo.web import session_models, streamlit_hooks, widgets
+from rnn_demo.web import lecture, session_models, streamlit_hooks, widgets
 
 streamlit_hooks.use_app_navigation()
 
@@ -61,7 +61,7 @@ with why:
     else:
         figure = figures.occlusion_sentences_figure([occlusion.part_text(k) for k in range(len(occlusion.spans))],
                                                     occlusion.change)
-    st.plotly_chart(figure, key="lab_occlusion", config=CHART_CONFIG)
+    st.plotly_chart(lecture.sized(figure), key="lab_occlusion", config=CHART_CONFIG)
 
 with what_if:
     kinds = ["zero a unit", "clamp the forget gate", "shut the input gate at a word"]
@@ -89,8 +89,9 @@ with what_if:
     st.caption(f"{described}: final P(positive) {result.original.running_prediction[-1]:.3f} → "
                f"{result.changed.running_prediction[-1]:.3f} ({result.prediction_change:+.3f}). The largest gap "
                f"is after word {widest} '{widgets.plain(tokens[widest])}': {gap[widest]:+.3f}.")
-    st.plotly_chart(figures.what_if_figure(tokens, unknown, result.original.running_prediction,
-                                           result.changed.running_prediction, changes.get("shut_input_words", ())),
+    st.plotly_chart(lecture.sized(figures.what_if_figure(tokens, unknown, result.original.running_prediction,
+                                                         result.changed.running_prediction,
+                                                         changes.get("shut_input_words", ()))),
                     key="lab_whatif", config=CHART_CONFIG)
 
 with search:
@@ -119,7 +120,7 @@ with search:
                      activation=hidden[:, chosen].mean(axis=1))
         rows = [query] + [dict(name=f"test #{m.review} ({'positive' if m.label else 'negative'})", tokens=m.tokens,
                                start=m.start, end=m.end, activation=m.activation) for m in matches]
-        st.plotly_chart(figures.matches_figure(rows), key="lab_matches", config=CHART_CONFIG)
+        st.plotly_chart(lecture.sized(figures.matches_figure(rows)), key="lab_matches", config=CHART_CONFIG)
 
 with maths:
     first, second = st.columns(2)

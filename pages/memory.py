@@ -35,6 +35,9 @@ st.markdown(
     f"({', '.join(long_range.SYMBOLS[long_range.SIGNALS:])}): the label must be carried to the end. SimpleRNN, LSTM "
     f"and GRU ({BUDGET.units} units each) train on the **same** {BUDGET.steps} batches of {BUDGET.batch_size} new "
     "sequences.")
+lecture_on = lecture.is_on()
+# Lecture mode: the curves right under the task, visible at 1280x720 on arrival; the settings and trainings below.
+picture = st.container() if lecture_on else None
 st.caption(long_range.INIT_NOTE)
 slider_column, button_column = st.columns([4, 1], vertical_alignment="bottom")
 length = slider_column.slider("Sequence length L", *long_range.LENGTH_RANGE, 50, step=5, key="memory_length")
@@ -64,19 +67,20 @@ for column, cell in zip(st.columns(3), long_range.CELLS):
 
 finished = {cell: job for cell, job in jobs.items()
             if job is not None and job.status in (JobStatus.DONE, JobStatus.STOPPED)}
-if finished:
-    runs = {cell: job.result for cell, job in finished.items()}
-    curves = {cell: step_accuracies(job.events) for cell, job in finished.items()}
-else:  # before a live training: the three cells trained before class, so the lesson has its picture at once
-    shipped = shared.shipped_memory_comparison()
-    runs, curves = shipped.runs, shipped.curves
-    st.info(f"Three cells trained before class (seed {shipped.seed}, L = {runs['lstm'].metrics['length']}, the same "
-            "budget; shipped in assets/lessons/memory): the curves were measured while they trained, the accuracies "
-            "below are measured now from their saved weights. Press **Train all three** to train them live at the "
-            "L you choose.", icon=":material/inventory_2:")
-st.plotly_chart(accuracy_curves({long_range.CELL_NAMES[c]: curve for c, curve in curves.items()},
-                                total_steps=BUDGET.steps), key="memory_curves")
-st.markdown(long_range.describe_run(runs))
+with picture or st.container():
+    if finished:
+        runs = {cell: job.result for cell, job in finished.items()}
+        curves = {cell: step_accuracies(job.events) for cell, job in finished.items()}
+    else:  # before a live training: the three cells trained before class, so the lesson has its picture at once
+        shipped = shared.shipped_memory_comparison()
+        runs, curves = shipped.runs, shipped.curves
+        st.info(f"Three cells trained before class (seed {shipped.seed}, L = {runs['lstm'].metrics['length']}, the "
+                "same budget; shipped in assets/lessons/memory): the curves were measured while they trained, the "
+                "accuracies below are measured now from their saved weights. Press **Train all three** to train them "
+                "live at the L you choose.", icon=":material/inventory_2:")
+    st.plotly_chart(lecture.sized(accuracy_curves({long_range.CELL_NAMES[c]: curve for c, curve in curves.items()},
+                                                  total_steps=BUDGET.steps)), key="memory_curves")
+    st.markdown(long_range.describe_run(runs))
 if finished:
     history = st.session_state.setdefault("memory_history", {})
     if len(runs) == len(long_range.CELLS) and not any(run.stopped for run in runs.values()):
@@ -99,7 +103,7 @@ else:
     st.info("After the three trainings, this shows ‖∂ loss / ∂ X_t‖ for each time step t: how much the loss at "
             "the end can still change the weights through the input t steps back (64 new sequences).")
 if norms is not None:
-    st.plotly_chart(gradient_norms_figure(norms), key="memory_gradients_chart")
+    st.plotly_chart(lecture.sized(gradient_norms_figure(norms)), key="memory_gradients_chart")
     st.markdown(long_range.describe_gradients(runs, norms))
 
 st.subheader("The same on IMDb: SimpleRNN vs LSTM by review length")
@@ -112,5 +116,5 @@ if st.toggle("Score both on the 2,500 test reviews", key="memory_imdb"):
         rows = shared.imdb_accuracy_by_length()
     except ValueError as error:
         widgets.show_error_and_stop(f"The shipped models cannot be scored: {error}")
-    st.plotly_chart(accuracy_by_length_figure(rows), key="memory_imdb_chart")
+    st.plotly_chart(lecture.sized(accuracy_by_length_figure(rows)), key="memory_imdb_chart")
     st.markdown(describe_by_length(rows))

@@ -7,7 +7,14 @@ import streamlit as st
 from rnn_demo.figures.fluent import bag_of_words_figure, top_words_figure
 from rnn_demo.lessons import fluent, fluent_models
 from rnn_demo.serving.jobs import JobStatus
-from rnn_demo.web import session_models, shared, streamlit_hooks, training_panel, widgets
+from rnn_demo.web import (
+    lecture,
+    session_models,
+    shared,
+    streamlit_hooks,
+    training_panel,
+    widgets,
+)
 
 streamlit_hooks.use_app_navigation()
 
@@ -18,7 +25,15 @@ st.title("Why order matters")
 st.markdown(f"*\"{fluent.COURSE_SENTENCE} ___\"* — the answer is the language of where one **grew up**. The same "
             "words in another order say something else, so a model that forgets the order cannot answer.")
 
-st.subheader("1. A bag of words forgets the order")
+# Lecture mode: the models' answers to the sentence above come first, visible at 1280x720 on arrival; then why a bag
+# of words cannot answer, and the training.
+SECTIONS = ["A bag of words forgets the order", "Two next-word models, trained on generated sentences",
+            "Ask both models for the next word", "On city pairs never seen together in training"]
+order = [2, 0, 1, 3] if lecture.is_on() else [0, 1, 2, 3]
+heading = {section: f"{number}. {SECTIONS[section]}" for number, section in enumerate(order, start=1)}
+answers = st.container() if lecture.is_on() else None
+
+st.subheader(heading[0])
 left, right = st.columns(2)
 first = left.text_input("Sentence A", fluent.COURSE_CLAUSE, key="order_bag_a", max_chars=2000)
 second = right.text_input("Sentence B (the slide's shuffled words)", fluent.COURSE_SHUFFLED, key="order_bag_b",
@@ -30,8 +45,9 @@ except ValueError as error:
     widgets.show_error_and_stop(str(error))
 bags = [fluent.bag_of_words(read.ids, vocabulary.size) for read in (read_a, read_b)]
 shown = sorted(set(np.flatnonzero(bags[0] + bags[1])), key=lambda i: vocabulary.token_of(int(i)))
-st.plotly_chart(bag_of_words_figure([vocabulary.token_of(int(i)) for i in shown], [bag[shown] for bag in bags],
-                                    ["A", "B"]), key="order_bags", config={"displayModeBar": False})
+bags_figure = bag_of_words_figure([vocabulary.token_of(int(i)) for i in shown], [bag[shown] for bag in bags],
+                                  ["A", "B"])
+st.plotly_chart(lecture.sized(bags_figure), key="order_bags", config={"displayModeBar": False})
 differing = [vocabulary.token_of(int(i)) for i in shown if bags[0][i] != bags[1][i]]
 verdict = ("**identical**: a model that reads only the bag cannot tell them apart." if not differing else
            f"different in {len(differing)} word(s): {', '.join(f'`{word}`' for word in differing)}.")
@@ -40,7 +56,7 @@ st.caption(f"Each column is a word of the {vocabulary.size - 2}-word vocabulary 
            + (f" Unknown words share one column `<unk>`: {', '.join(read_a.unknown + read_b.unknown)}."
               if read_a.unknown or read_b.unknown else ""))
 
-st.subheader("2. Two next-word models, trained on generated sentences")
+st.subheader(heading[1])
 seed = st.session_state.get("order_seed", 0)  # "Train again" below moves to the next one
 with st.expander("The corpus"):
     corpus = fluent.make_corpus(seed)  # the one both models train on (cached, read-only)
@@ -86,8 +102,6 @@ if before_class:  # before both live models are in: the two trained before class
             "in assets/lessons/order_matters): their answers below are computed now from their saved weights. "
             "Press **Train both models** to train them live.", icon=":material/inventory_2:")
 
-st.subheader("3. Ask both models for the next word")
-
 
 def swap_cities() -> None:
     try:
@@ -96,31 +110,34 @@ def swap_cities() -> None:
         st.session_state["order_swap_error"] = str(error)
 
 
-st.session_state.setdefault(TEXT_KEY, fluent.COURSE_SENTENCE)  # set here, not as the widget's default: Swap edits it
-st.text_area("Sentence (edit it; the models guess the word after it)", key=TEXT_KEY, max_chars=5000, height=80)
-st.button("Swap the two cities", key="order_swap", on_click=swap_cities, icon=":material/swap_horiz:")
-if message := st.session_state.pop("order_swap_error", None):
-    st.warning(message)
-text = st.session_state[TEXT_KEY]
-try:
-    read = fluent.read_sentence(text, vocabulary)
-except ValueError as error:
-    widgets.show_error_and_stop(str(error))
-rankings = {kind: fluent.top_words(model.probabilities(text), model.corpus.vocabulary)
-            for kind, model in models.items()}
-names = [f"{kind} (trained {'before class in ' if before_class else ''}{models[kind].train_seconds:.1f} s"
-         f"{', stopped early' if models[kind].stopped else ''})"
-         for kind in rankings]
-st.plotly_chart(top_words_figure(list(rankings.values()), names), key="order_top5",
-                config={"displayModeBar": False})
-if read.unknown:
-    st.info(f"Not in the models' vocabulary, read as one shared *unknown* word: {', '.join(read.unknown)}.")
-(bow_word, bow_p), (lstm_word, lstm_p) = rankings["bag of words"][0], rankings["LSTM"][0]
-st.caption(f"After *…{' '.join(read.tokens[-4:])}* the bag of words bets on **{bow_word}** ({bow_p:.1%}), the LSTM on "
-           f"**{lstm_word}** ({lstm_p:.1%}). Press *Swap the two cities*: the bag of words sees the same bag and must "
-           "give the same answer; the LSTM reads the order.")
+with answers or st.container():
+    st.subheader(heading[2])
+    st.session_state.setdefault(TEXT_KEY, fluent.COURSE_SENTENCE)  # set here, not as a widget default: Swap edits it
+    typed, swap = st.columns([4, 1], vertical_alignment="bottom")
+    typed.text_area("Sentence (edit it; the models guess the word after it)", key=TEXT_KEY, max_chars=5000, height=80)
+    swap.button("Swap the two cities", key="order_swap", on_click=swap_cities, icon=":material/swap_horiz:")
+    if message := st.session_state.pop("order_swap_error", None):
+        st.warning(message)
+    text = st.session_state[TEXT_KEY]
+    try:
+        read = fluent.read_sentence(text, vocabulary)
+    except ValueError as error:
+        widgets.show_error_and_stop(str(error))
+    rankings = {kind: fluent.top_words(model.probabilities(text), model.corpus.vocabulary)
+                for kind, model in models.items()}
+    names = [f"{kind} (trained {'before class in ' if before_class else ''}{models[kind].train_seconds:.1f} s"
+             f"{', stopped early' if models[kind].stopped else ''})"
+             for kind in rankings]
+    st.plotly_chart(lecture.sized(top_words_figure(list(rankings.values()), names)), key="order_top5",
+                    config={"displayModeBar": False})
+    if read.unknown:
+        st.info(f"Not in the models' vocabulary, read as one shared *unknown* word: {', '.join(read.unknown)}.")
+    (bow_word, bow_p), (lstm_word, lstm_p) = rankings["bag of words"][0], rankings["LSTM"][0]
+    st.caption(f"After *…{' '.join(read.tokens[-4:])}* the bag of words bets on **{bow_word}** ({bow_p:.1%}), the "
+               f"LSTM on **{lstm_word}** ({lstm_p:.1%}). Press *Swap the two cities*: the bag of words sees the same "
+               "bag and must give the same answer; the LSTM reads the order.")
 
-st.subheader("4. On city pairs never seen together in training")
+st.subheader(heading[3])
 bow_result, lstm_result = models["bag of words"].held_out, models["LSTM"].held_out
 n_pairs = len(lstm_result.pairs)
 st.markdown(

@@ -14,7 +14,7 @@ from rnn_demo.figures.rnn_cell import (
 from rnn_demo.figures.setups import unrolled_diagram
 from rnn_demo.lessons import simple_rnn as lesson_task
 from rnn_demo.serving.jobs import JobStatus
-from rnn_demo.web import shared, streamlit_hooks, training_panel, widgets
+from rnn_demo.web import lecture, shared, streamlit_hooks, training_panel, widgets
 
 streamlit_hooks.use_app_navigation()
 
@@ -28,23 +28,28 @@ st.latex(rf"{lesson_task.STATE_EQUATION} \qquad {lesson_task.OUTPUT_EQUATION}")
 st.markdown(f"**The task:** {lesson_task.TASK} The network has {lesson_task.LessonSettings().units} units, so S_t "
             f"is {lesson_task.LessonSettings().units} numbers; each word is a one-hot X_t over "
             f"{len(lesson_task.WORDS)} words: {', '.join(lesson_task.WORDS)}.")
-if st.button("Train the small RNN", key="rnn_cell_train", type="primary"):
-    training_panel.start_job(JOB, lambda on_event, should_stop: lesson_task.train(on_event, should_stop), name="small SimpleRNN")
-job = training_panel.job_panel(JOB, "Press **Train the small RNN** (a few seconds); then type a sentence and step through it.")
-if job is None or not job.finished:  # before a live training: the one trained before class, so the lesson starts
-    lesson = shared.shipped_rnn_cell()
-    st.info(f"A small RNN trained before class (these settings, seed {lesson_task.LessonSettings().seed}; shipped in "
-            f"assets/lessons/rnn_cell): right on {lesson.accuracy:.0%} of the {lesson.distinct_sentences} different "
-            "sentences, measured now from its saved weights. Press **Train the small RNN** to train one live.",
-            icon=":material/inventory_2:")
-else:
-    if job.status is JobStatus.FAILED:
-        widgets.show_error_and_stop(job.error)
-    if job.result is None:
-        widgets.show_error_and_stop("Training was cancelled before it started. Press the button again.")
-    lesson = job.result
-    st.success(f"Trained in {lesson.train_seconds:.1f} s{' (stopped early)' if lesson.stopped else ''}: right on "
-               f"{lesson.accuracy:.0%} of the {lesson.distinct_sentences} different sentences the task can make.")
+# The button beside the model it replaces, so the sentence and its unrolled picture sit above the fold at 1280x720.
+button_column, model_column = st.columns([1, 4], vertical_alignment="center")
+if button_column.button("Train the small RNN", key="rnn_cell_train", type="primary"):
+    training_panel.start_job(JOB, lambda on_event, should_stop: lesson_task.train(on_event, should_stop),
+                             name="small SimpleRNN")
+with model_column:
+    job = training_panel.job_panel(JOB, "")
+    if job is None or not job.finished:  # before a live training: the one trained before class, so the lesson starts
+        lesson = shared.shipped_rnn_cell()
+        st.info(f"A small RNN trained before class (these settings, seed {lesson_task.LessonSettings().seed}; shipped "
+                f"in assets/lessons/rnn_cell): right on {lesson.accuracy:.0%} of the {lesson.distinct_sentences} "
+                "different sentences, measured now from its saved weights. Type a sentence and step through it; "
+                "press **Train the small RNN** to train one live (a few seconds).", icon=":material/inventory_2:")
+    else:
+        if job.status is JobStatus.FAILED:
+            widgets.show_error_and_stop(job.error)
+        if job.result is None:
+            widgets.show_error_and_stop("Training was cancelled before it started. Press the button again.")
+        lesson = job.result
+        st.success(f"Trained in {lesson.train_seconds:.1f} s{' (stopped early)' if lesson.stopped else ''}: right "
+                   f"on {lesson.accuracy:.0%} of the {lesson.distinct_sentences} different sentences the task can "
+                   "make.")
 
 text_column, step_column = st.columns([3, 2])
 text = text_column.text_input("A short sentence from those words", "the movie was not very good",
@@ -59,7 +64,8 @@ t = step_column.slider("Step t", 1, T, T, key="rnn_cell_t") if T > 1 else 1
 i = t - 1  # arrays count from 0
 
 steps = [Step(True, True, token, f"{y:.0%} pos.") for token, y in zip(tokens, unrolled.Y)]
-st.plotly_chart(unrolled_diagram(steps, highlight=i), key="rnn_cell_diagram", config={"displayModeBar": False})
+st.plotly_chart(lecture.sized(unrolled_diagram(steps, highlight=i)), key="rnn_cell_diagram",
+                config={"displayModeBar": False})
 w = unrolled.weights
 state_formula, output_formula = step_latex(t, unrolled.input_part[i], unrolled.state_part[i], w["b"],
                                            unrolled.pre_activation[i], unrolled.S[i], w["W_y"], w["b_y"],
@@ -71,16 +77,17 @@ st.latex(output_formula)
 left, right = st.columns([2, 3])
 with left:
     st.markdown(f"**X_{t}** is the one-hot vector of *{tokens[i]}*, so **X_{t}·W_x** is the framed row of W_x.")
-    st.plotly_chart(input_weights_figure(lesson_task.WORDS, unrolled.X[i], w["W_x"],
-                                         lesson_task.WORDS.index(tokens[i]), bound),
+    st.plotly_chart(lecture.sized(input_weights_figure(lesson_task.WORDS, unrolled.X[i], w["W_x"],
+                                                       lesson_task.WORDS.index(tokens[i]), bound)),
                     key="rnn_cell_weights", config={"displayModeBar": False})
 with right:
     st.markdown(f"**Step {t}: the sum that makes S_{t}**, from S_{t - 1} = "
                 f"[{', '.join(f'{v:.2f}' for v in unrolled.S_prev[i])}]")
-    st.plotly_chart(step_figure(unrolled.input_part[i], unrolled.state_part[i], w["b"], unrolled.pre_activation[i],
-                                unrolled.S[i]), key="rnn_cell_step", config={"displayModeBar": False})
-    st.plotly_chart(recurrent_weights_figure(w["W_s"], w["b"], w["W_y"], bound), key="rnn_cell_recurrent",
-                    config={"displayModeBar": False})
+    st.plotly_chart(lecture.sized(step_figure(unrolled.input_part[i], unrolled.state_part[i], w["b"],
+                                              unrolled.pre_activation[i], unrolled.S[i])),
+                    key="rnn_cell_step", config={"displayModeBar": False})
+    st.plotly_chart(lecture.sized(recurrent_weights_figure(w["W_s"], w["b"], w["W_y"], bound)),
+                    key="rnn_cell_recurrent", config={"displayModeBar": False})
 
 change = unrolled.S[i] - unrolled.S_prev[i]
 unit = int(np.argmax(np.abs(change)))

@@ -14,7 +14,7 @@ from rnn_demo.lessons.tasks import (
     translation,
 )
 from rnn_demo.serving.jobs import JobStatus
-from rnn_demo.web import streamlit_hooks, training_panel, widgets
+from rnn_demo.web import lecture, streamlit_hooks, training_panel, widgets
 
 streamlit_hooks.use_app_navigation()
 
@@ -50,10 +50,13 @@ def trained_model(name: str, task):
     """The Train button and the job's queue place, progress and Stop; returns this session's model for `task` (the
     partial one if it was stopped), or None."""
     key = f"setups_{name}"
-    if st.button("Train", key=f"setups_train_{name}", type="primary"):
+    button_column, panel_column = st.columns([1, 8], vertical_alignment="center")  # one row: the picture stays high
+    if button_column.button("Train", key=f"setups_train_{name}", type="primary"):
         training_panel.start_job(key, lambda on_event, should_stop: task.train(on_event=on_event, should_stop=should_stop),
-                     name=f"{choice} model")
-    job = training_panel.job_panel(key, "Press **Train** to train this model (a few seconds), then change the input and watch.")
+                                 name=f"{choice} model")
+    with panel_column:
+        job = training_panel.job_panel(key, "Press **Train** to train this model (a few seconds), then change the "
+                                            "input and watch.")
     if job is None or not job.finished:
         return None
     if job.status is JobStatus.FAILED:
@@ -81,7 +84,7 @@ def typed_answer(name: str, task, parse, label: str, default: str, key: str):
 
 
 def show_diagram(setup: str, inputs: list[str], outputs: list[str], recurrent: bool = True) -> None:
-    st.plotly_chart(unrolled_diagram(unrolled_steps(setup, inputs, outputs), recurrent=recurrent),
+    st.plotly_chart(lecture.sized(unrolled_diagram(unrolled_steps(setup, inputs, outputs), recurrent=recurrent)),
                     key=f"setups_diagram_{setup}", config={"displayModeBar": False})
 
 
@@ -112,7 +115,8 @@ elif choice == "One-to-many":
     outputs = [f"{v:.2f}" for v in reply["generated"]] if reply else [""] * steps
     show_diagram("one_to_many", [f"f={frequency:g}, a={amplitude:g}"], outputs)
     if reply:
-        st.plotly_chart(wave_figure(reply["generated"], reply["truth"], one_to_many.STEPS), key="setups_wave")
+        st.plotly_chart(lecture.sized(wave_figure(reply["generated"], reply["truth"], one_to_many.STEPS)),
+                        key="setups_wave")
         st.caption(f"Mean absolute error of this wave: {reply['mae']:.3f}. Beyond step {one_to_many.STEPS} the "
                    "model runs longer than anything it was trained on.")
 
@@ -127,7 +131,7 @@ elif choice == "Many-to-one":
     show_diagram("many_to_one", timeseries.window_labels(start), [f"{reply['forecast'][0]:,.0f}" if reply else ""])
     if reply:
         fields = ("dates", "history", "truth", "forecast", "naive", "events")
-        st.plotly_chart(forecast_figure(*(reply[k] for k in fields)), key="setups_forecast")
+        st.plotly_chart(lecture.sized(forecast_figure(*(reply[k] for k in fields))), key="setups_forecast")
         st.caption(f"These {timeseries.FORECAST_DAYS} days: LSTM MAE {reply['mae']:,.0f} visits, same weekday last "
                    f"week {reply['naive_mae']:,.0f}. Each day is forecast from the true {timeseries.WINDOW} before it.")
 

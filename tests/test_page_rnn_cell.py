@@ -49,7 +49,7 @@ def at() -> AppTest:
     app = AppTest.from_file(APP, default_timeout=120)
     app.switch_page("pages/rnn_cell.py").run()
     assert not app.exception
-    assert any("Press **Train the small RNN**" in info.value for info in app.info)
+    assert any("press **Train the small RNN** to train one live" in info.value for info in app.info)
     app.button(key="rnn_cell_train").click().run()
     rerun_until(app, lambda page: bool(page.success), timeout=300)
     return app

@@ -12,6 +12,7 @@ import pytest
 from conftest import rerun_until
 from streamlit.testing.v1 import AppTest
 
+from rnn_demo.core.accuracy import wilson_interval
 from rnn_demo.core.config import preset
 from rnn_demo.core.events import ProgressKind
 from rnn_demo.lessons.catalog import LESSONS
@@ -120,7 +121,9 @@ def test_inspect_offers_my_model_and_its_epochs(trained):
     mine = run_label(at, 1)
     bundle = at.session_state["jobs"]["training_job"].result
     assert at.radio(key="inspect_model").options == [PRETRAINED, COURSE, mine]
-    assert mine == f"run 1: fast, {SMALL['units_fast']} units, {bundle.metrics['test_accuracy']:.1%} test accuracy"
+    lower, upper = wilson_interval(bundle.metrics["test_accuracy"], 60)
+    assert mine == (f"run 1: fast, {SMALL['units_fast']} units, {bundle.metrics['test_accuracy']:.1%} test accuracy "
+                    f"(95% interval {lower:.1%}–{upper:.1%})")
     at.number_input(key="inspect_unit").set_value(31).run()  # a unit the pretrained model has, mine has not
     at.radio(key="inspect_model").set_value(mine).run()
     assert not at.exception

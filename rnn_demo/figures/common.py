@@ -73,7 +73,8 @@ def font_size(lecture: bool) -> int:
 
 
 def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
-    """Every text of the figure (ticks, axis titles, colour bars, legend, hover, annotations) at `size` px or more.
+    """Every text of the figure (ticks, axis titles, legend, hover, annotations, and each trace's own texts and colour
+    bar) at `size` px, FONT_SIZE at least.
 
     Axis fonts are set on each axis because Streamlit's chart theme sets smaller ones there, which win over the
     layout's font. One update_layout call: Plotly validates each call, and per-axis calls cost ~0.1 s a figure."""
@@ -86,6 +87,11 @@ def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
                    for note in figure.layout.annotations]
     figure.update_layout(font=font, hoverlabel=dict(font=font), legend=dict(font=font), annotations=annotations,
                          **axes)
+    for trace in figure.data:  # texts a trace draws itself: values on bars, words in cells, its colour bar
+        if "textfont" in trace:
+            trace.update(textfont=font)
+        if "colorbar" in trace:
+            trace.update(colorbar=dict(tickfont=font, title=dict(font=font)))
     return figure
 
 

@@ -43,8 +43,12 @@ _LECTURE = """
 """
 
 
+# The reload starts from the address the document was loaded with, not the address bar: by the time the script runs,
+# the page may have written its own view there (Inspect's fallback model for a link's run that is not here), and the
+# reloaded page would show that model without saying the link named another.
 _RELOAD_IN_THE_SWITCH_WORDS = """<script>
-const address = new URL(window.location.href);
+const loaded = performance.getEntriesByType("navigation")[0];
+const address = new URL(loaded ? loaded.name : window.location.href);
 address.searchParams.delete("present");
 address.searchParams.set("lecture", "true");
 window.location.replace(address.href);

@@ -18,10 +18,10 @@ WEIGHTS_HANDED_OVER = {  # momentum of the running average of the weights -> wha
     momentum: runs.weights_handed_over(TrainConfig(weight_average_momentum=momentum))
     + (" (as the course's fit)" if momentum == 0 else "") for momentum in (0.0, 0.9, 0.95, 0.99)}
 
-INTRO = ("Embedding → LSTM → Dense(1, sigmoid), trained on the 25,000 labelled IMDb reviews shipped with the app. Your "
-         "models are yours alone: other students keep theirs, and the pretrained ones never change.")
+INTRO = ("Embedding → LSTM → Dense(1, sigmoid), trained on the 25,000 labelled IMDb reviews shipped with the app. "
+         "Your models are yours alone: other students keep theirs, and the pretrained ones never change.")
 BEFORE_START = ("The preset's settings are below: press **Start training** as they are, or change any first. The "
-                "`fast` preset trains in about 10 s on a free 2-core machine (longer while others train).")
+                "*fast* preset trains in about 10 s on a free 2-core machine (longer while others train).")
 
 START_EXPLAINED = (
     "1. Each review becomes word ids (the *vocabulary size* most common words; others become *unknown*), cut "

@@ -87,12 +87,14 @@ def _describe_progress(event) -> str:
 
 def job_panel(key: str, idle_message: str, draw=None) -> Job | None:
     """This session's job under `key`: its place in the queue, a progress bar, Stop, and `draw(job)` (e.g. live
-    curves), redrawn twice a second while it runs; the whole page reruns once when it finishes."""
+    curves), redrawn twice a second while it runs; the whole page reruns once when it finishes. Before the job
+    exists, `idle_message` (if any) says what to press."""
 
     def panel() -> None:
         job = session_job(key)
         if job is None:
-            st.info(idle_message)
+            if idle_message:  # "": the page says itself what the button does
+                st.info(idle_message)
             return
         event = job.latest
         if job.status is JobStatus.WAITING:
