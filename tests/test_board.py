@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -24,6 +27,7 @@ from rnn_demo.core.config import preset
 from rnn_demo.figures.board import accuracy_figure, curves_figure
 from rnn_demo.serving.board import Board, BoardRefused
 
+REPO = Path(__file__).resolve().parents[1]
 KEY = "the-teachers-key"
 HOSTILE = {
     "html": "<b>x</b><script>alert(1)</script>",
@@ -110,6 +114,33 @@ def test_posts_from_many_threads_at_once_never_pass_the_bound(tmp_path, monkeypa
     for thread in threads:
         thread.join()
     assert len(Board(path).runs()) == 10 and outcomes.count(None) == 6
+
+
+POSTING_PROCESS = """
+import sys
+from rnn_demo.serving.board import Board, BoardRefused
+from test_board import make_run
+board, refused = Board(sys.argv[1], max_runs=30), 0
+for index in range(20):
+    try:
+        board.post(make_run(f"{sys.argv[2]}{index}"))
+    except BoardRefused:
+        refused += 1
+print(refused)
+"""
+
+
+def test_two_server_processes_share_one_board_file_within_its_bound(tmp_path):
+    """Two processes on one file (two replicas on one machine, or a server and its restart overlapping)."""
+    path = str(tmp_path / "board.sqlite3")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "tests")])}
+    processes = [subprocess.Popen([sys.executable, "-c", POSTING_PROCESS, path, name], stdout=subprocess.PIPE,
+                                  text=True, env=environment, cwd=REPO) for name in ("a", "b")]
+    refused = [int(process.communicate(timeout=120)[0].strip()) for process in processes]
+    assert all(process.returncode == 0 for process in processes)
+    runs = Board(path).runs()
+    assert len(runs) == 30 and sum(refused) == 10
+    assert len({run.run_id for run in runs}) == 30
 
 
 def test_only_the_teacher_key_clears_the_board_or_removes_a_run(board):
