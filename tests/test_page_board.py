@@ -1,6 +1,7 @@
 """AppTest of the class board: the Train page's "Put this run on the class board" after a tiny real training (a
-10 kB hostile nickname cut with a message, once per run), and the board page (empty, then the class's runs with the
-finding, both charts and the best run; nicknames shown as text; the teacher's tools refusing a student)."""
+10 kB hostile nickname cut with a message, once per run; none for a run on the student's own texts), and the board
+page (empty, then the class's runs with the finding, both charts and the best run; nicknames shown as text; the
+teacher's tools refusing a student)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import rerun_until
+from own_data_samples import to_csv, two_language_rows
 from streamlit.testing.v1 import AppTest
 from test_board import HOSTILE, KEY, make_run
 
@@ -63,6 +65,20 @@ def test_a_finished_run_goes_on_the_board_once_with_its_nickname_cut_to_the_boun
     assert not [box for box in at.text_input if box.key == "board_nickname"]  # no second post of this run
     at.run()
     assert len(board.runs()) == 1
+
+
+def test_a_run_on_the_students_own_texts_stays_off_the_board(board):
+    at = open_page("pages/train_lstm.py")
+    at.toggle(key="own_data_on").set_value(True).run()
+    rows = two_language_rows(per_label=50, seed=4, noise=0.1)
+    at.file_uploader(key="own_data_file").upload("texts.csv", to_csv(rows).encode("utf-8"), "text/csv").run()
+    at.number_input(key="epochs_fast").set_value(1)
+    at.button(key="train_start").click().run()
+    at.session_state["jobs"]["training_job"].join(timeout=120)
+    at.run()
+    assert not at.exception and any(metric.label.startswith("Test accuracy") for metric in at.metric)
+    assert any("The class board takes runs on IMDb reviews only" in text for text in texts(at, "caption"))
+    assert not [box for box in at.text_input if box.key == "board_nickname"] and board.runs() == []
 
 
 def test_an_empty_board_says_how_to_put_a_run_on_it(board):
