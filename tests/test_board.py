@@ -41,8 +41,8 @@ HOSTILE = {
 
 def make_run(nickname: str = "Ada", accuracy: float = 0.85, epochs: int = 2, **settings) -> BoardRun:
     config = preset("fast").with_changes(epochs=epochs, **settings)
-    history = [{"epoch": epoch, "loss": 0.5, "val_loss": 0.6 - 0.1 * epoch, "val_accuracy": accuracy - 0.02 * (epochs - epoch)}
-               for epoch in range(1, epochs + 1)]
+    history = [{"epoch": epoch, "loss": 0.5, "val_loss": 0.6 - 0.1 * epoch,
+                "val_accuracy": accuracy - 0.02 * (epochs - epoch)} for epoch in range(1, epochs + 1)]
     metrics = {"test_accuracy": accuracy, "train_seconds": 12.3, "test_reviews": 2_500, "epochs_completed": epochs,
                "history": history, "confusion": [[1, 2], [3, 4]]}
     return BoardRun.from_training(nickname, config, metrics)
