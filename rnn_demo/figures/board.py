@@ -1,7 +1,7 @@
 """Figures of the class board: every run's test accuracy against the setting the teacher picks, and the runs'
 validation curves overlaid, coloured by that setting. Nicknames are the students' own text: they reach Plotly escaped
 (common.safe) and only through data fields (customdata, names), never inside a hover template, whose %{...} they could
-otherwise fill. At the board's bound (500 runs of up to 20 epochs) both figures build in ~7 ms and serialise to ~175 kB;
+otherwise fill. At the board's bound (500 runs of up to 20 epochs) both figures build in ~7 ms and serialise (~175 kB) in as long;
 an unchanged board gives identical figures, which Streamlit sends again only as a reference to what the browser
 holds (messages over 10 kB)."""
 
