@@ -61,10 +61,20 @@ class Board:
                              "RNN_DEMO_BOARD_DB at a file in an existing folder.")
         connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            connection.execute("PRAGMA journal_mode = WAL")  # kept in the file: set once, by its first user
-        connection.execute(_SCHEMA)
-        return connection
+        # WAL mode is kept in the file: its first user sets it. That switch needs the file alone for a moment, and
+        # SQLite answers "database is locked" at once, without waiting, while another process is in it: retried.
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        while True:
+            try:
+                if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    connection.execute("PRAGMA journal_mode = WAL")
+                connection.execute(_SCHEMA)
+                return connection
+            except sqlite3.OperationalError:
+                if time.monotonic() > deadline:
+                    connection.close()
+                    raise
+                time.sleep(0.02)
 
     def post(self, run: BoardRun) -> int:
         """Put `run` on the board and return its number there; BoardRefused if the board is full or the run's
