@@ -57,8 +57,8 @@ def test_the_switch_turns_it_off():
 
 
 def chart_font_sizes(at) -> dict[str, set[int]]:
-    """Each chart of the page (by key): the sizes of its texts, from the layout, each axis, each annotation and
-    each trace's own texts and colour bar, as Streamlit sends them to the browser."""
+    """Each chart of the page (by key): the sizes of its texts, from the layout, each axis, annotation and legend,
+    and each trace's own texts and colour bar, as Streamlit sends them to the browser."""
     found = {}
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)
@@ -66,6 +66,7 @@ def chart_font_sizes(at) -> dict[str, set[int]]:
         fonts = [layout.get("font", {})] + [axis.get(part, {}) for name, axis in layout.items()
                                             if name.startswith(("xaxis", "yaxis")) for part in ("tickfont",)]
         fonts += [note.get("font", {}) for note in layout.get("annotations", [])]
+        fonts += [legend.get("font", {}) for name, legend in layout.items() if name.startswith("legend")]
         fonts += [trace["textfont"] for trace in spec["data"] if "textfont" in trace]
         fonts += [trace["colorbar"].get("tickfont", {}) for trace in spec["data"] if "colorbar" in trace]
         found[chart.proto.id.split("-", 2)[2]] = {font.get("size") for font in fonts}

@@ -73,7 +73,7 @@ def font_size(lecture: bool) -> int:
 
 
 def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
-    """Every text of the figure (ticks, axis titles, legend, hover, annotations, and each trace's own texts and colour
+    """Every text of the figure (ticks, axis titles, legends, hover, annotations, and each trace's own texts and colour
     bar) at `size` px, FONT_SIZE at least.
 
     Axis fonts are set on each axis because Streamlit's chart theme sets smaller ones there, which win over the
@@ -85,8 +85,9 @@ def apply_fonts(figure: go.Figure, size: int = FONT_SIZE) -> go.Figure:
     axes = {name: dict(tickfont=font, title=dict(font=font)) for name in names}
     annotations = [{**note.to_plotly_json(), "font": {**(note.font.to_plotly_json() if note.font else {}), **font}}
                    for note in figure.layout.annotations]
-    figure.update_layout(font=font, hoverlabel=dict(font=font), legend=dict(font=font), annotations=annotations,
-                         **axes)
+    legends = {name: dict(font={**layout[name].get("font", {}), **font}) for name in layout
+               if name.startswith("legend")} | {"legend": dict(font={**layout.get("legend", {}).get("font", {}), **font})}
+    figure.update_layout(font=font, hoverlabel=dict(font=font), annotations=annotations, **legends, **axes)
     for trace in figure.data:  # texts a trace draws itself: values on bars, words in cells, its colour bar
         if "textfont" in trace:
             trace.update(textfont=font)

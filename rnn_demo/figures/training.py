@@ -40,10 +40,11 @@ def _two_panels() -> go.Figure:
         figure.update_yaxes(title_text=METRIC_TITLES[metric], row=1, col=col)
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     figure.update_yaxes(range=[0, 1], row=1, col=2)
-    # One legend under each panel, naming that panel's curves only.
+    # One legend under each panel, naming that panel's curves only: at the figure's bottom edge, in the bottom margin
+    # beneath the axis titles, so larger text (lecture mode) grows the legend away from them instead of over them.
     figure.update_layout(
-        legend=dict(orientation="v", x=0.0, y=-0.2, xanchor="left", yanchor="top"),
-        legend2=dict(orientation="v", x=0.56, y=-0.2, xanchor="left", yanchor="top"))
+        legend=dict(orientation="v", x=0.0, y=0, yref="container", xanchor="left", yanchor="bottom"),
+        legend2=dict(orientation="v", x=0.56, y=0, yref="container", xanchor="left", yanchor="bottom"))
     return figure
 
 
