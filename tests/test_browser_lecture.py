@@ -27,7 +27,9 @@ PICTURE = '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-tes
 # arrival instead.
 MAIN_ELEMENT = {"home": '[data-testid="stPageLink"]',  # the map of the lessons
                 "train_lstm": 'button:has-text("Start training")',
-                "order_matters": '.st-key-order_top5 [data-testid="stPlotlyChart"]'}  # the two models' answers
+                "order_matters": '.st-key-order_top5 [data-testid="stPlotlyChart"]',  # the two models' answers
+                # the board's charts, or on an empty board the message that says how to put a run on it
+                "class_board": '[data-testid="stPlotlyChart"], [data-testid="stAlert"]'}
 # Where the main picture must start: high enough that most of it is seen, not just its top edge at the fold.
 HIGH_ENOUGH = FOLD - 200
 SHOTS = Path(os.environ.get("RNN_DEMO_SHOTS", tempfile.gettempdir()))  # lecture_<page>.png, to look at
