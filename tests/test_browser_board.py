@@ -13,6 +13,7 @@ import pytest
 from conftest import wait_for_script
 from playwright.sync_api import expect
 from test_browser_core import open_page, start_tiny_training
+from test_browser_lecture import MEASURE_TEXT
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +78,10 @@ def test_two_students_post_the_projector_sees_both_and_only_the_teacher_clears(a
         assert not projector.locator("b", has_text="Bo").count()  # the tags are text, not bold
         chart = projector.locator(CHART).first.bounding_box()
         assert chart["y"] + chart["height"] <= 720  # the board's main chart above the fold
+        projector.wait_for_timeout(800)  # Plotly settles its layout
+        texts = projector.evaluate(MEASURE_TEXT, [1280, 720])  # the lecture walk's measure, now with runs shown
+        assert not [text for text in texts if text["px"] < 14 and not text["icon"]]
+        assert not [text for text in texts if text["ratio"] < (3 if text["icon"] else 4.5)]
         projector.screenshot(path="/tmp/shot_class_board.png")
 
         # A student opens the teacher's tools: Clear without the key, then with a guess, is refused.
