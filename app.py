@@ -3,12 +3,9 @@
 import streamlit as st
 
 from rnn_demo.lessons.catalog import LESSONS
-from rnn_demo.model import runtime
 from rnn_demo.web import lecture, shared, widgets
 
-runtime.configure_threads()  # before TensorFlow's first operation in this server (see rnn_demo/model/runtime.py)
 st.set_page_config(page_title="rnn-demo: learn RNNs and LSTMs", page_icon=":material/autorenew:", layout="wide")
-shared.training_slots()  # on the server's first page run: the training workers start and warm up in the background
 
 # Each url_path is its file's name, so a first visit straight to a page's address finds the same page whichever way
 # Streamlit resolves it (see rnn_demo.web.streamlit_hooks.use_app_navigation). The lessons come in the course's order.
@@ -19,4 +16,5 @@ PAGES = widgets.once_per_session("app_pages", lambda: [
 
 lecture.setup()  # lecture mode (sidebar switch, ?lecture=1): decided here, before the page runs
 widgets.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
+shared.warm_up_soon()  # TensorFlow and the training workers, in the background, once the first page is drawn
 st.navigation(PAGES).run()

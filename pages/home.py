@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from rnn_demo.core.notation import OUTPUT_EQUATION, STATE_EQUATION
 from rnn_demo.lessons.catalog import LESSONS
-from rnn_demo.lessons.simple_rnn import OUTPUT_EQUATION, STATE_EQUATION
 from rnn_demo.model import export
 from rnn_demo.web import session_models, shared, streamlit_hooks
 

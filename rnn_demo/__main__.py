@@ -162,7 +162,9 @@ def command_bench(args) -> int:
 def command_loadtest(args) -> int:
     from rnn_demo.tools import loadtest
 
-    if args.reruns:
+    if args.start:
+        loadtest.start_times()
+    elif args.reruns:
         loadtest.rerun_cost(args.reruns, args.pid_file)
     else:
         loadtest.run(students=args.students, trainings=args.trainings)
@@ -229,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--reruns", type=int, default=0,
                       help="instead: one student, this many Inspect reruns, server CPU per rerun")
     load.add_argument("--pid-file", help="with --reruns: write the server's pid here (to attach a profiler)")
+    load.add_argument("--start", action="store_true",
+                      help="instead: seconds from `streamlit run` to Home and to Inspect's first chart (cold), and on a "
+                           "server up for a minute to Inspect's first chart and a training's first point (warm)")
     load.set_defaults(run=command_loadtest, uses_tensorflow=False)  # the simulated students need no TensorFlow
     return parser
 

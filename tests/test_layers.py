@@ -49,7 +49,7 @@ def test_core_and_figures_load_no_tensorflow_keras_or_streamlit(package):
 
 def test_the_check_sees_a_heavy_import():
     """The check above can fail: a module of the model layer does load TensorFlow."""
-    assert "tensorflow" in _loaded_after_import("rnn_demo.model.inspect")
+    assert "tensorflow" in _loaded_after_import("rnn_demo.model.training")
 
 
 def test_no_layer_imports_a_layer_above_it():

@@ -1,8 +1,8 @@
 """Figures of one review's trip through the LSTM: running prediction, gate and state heatmaps, a unit's trace,
 words coloured by a unit, the gates' value distribution and a minimal pair. All take an `Inspection` (or arrays) and
-return Plotly figures; each `*_spec` twin returns the same figure as a plain dict, which the Inspect page sends
-as it is (web.charts.SpecFigure). Heatmaps list their units top to bottom in the order given, each with a colour bar saying
-what its colours mean, and show the words under every panel."""
+return Plotly figures; each `*_spec` twin returns the same figure as a plain dict, which the Inspect page sends as it
+is (web.charts.SpecFigure). Heatmaps list their units top to bottom in the order given, each with a colour bar
+saying what its colours mean, and show the words under every panel."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from keras import layers
 
 from rnn_demo.core.events import Progress
 from rnn_demo.core.lstm_math import sigmoid, simple_rnn_outputs, simple_rnn_trace
+from rnn_demo.core.notation import OUTPUT_EQUATION, STATE_EQUATION  # noqa: F401 (the page reads them here)
 from rnn_demo.core.text import tokenize
 from rnn_demo.lessons.shipped import lesson_directory, read_json, save_weights, write_json
 from rnn_demo.lessons.tasks.common import initializers
@@ -29,8 +30,6 @@ WORDS = ("the", "movie", "was", "is", "not", "very", "really", *POSITIVE_WORDS, 
 MAX_WORDS = 12  # longest sentence unrolled (the picture has one column per word)
 # The cell's two equations in the course's notation, as LaTeX: what `build_model` computes (a SimpleRNN with tanh, then
 # Dense(1, sigmoid) with its bias b_y). Home and the RNN cell page both show these, so the app has one notation.
-STATE_EQUATION = r"S_t = \tanh(X_t W_x + S_{t-1} W_s + b)"
-OUTPUT_EQUATION = r"Y_t = \sigma(S_t W_y + b_y)"
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,20 @@ model, so loading a bundle can run no foreign code.
 from __future__ import annotations
 
 import json
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keras
 import numpy as np
-from keras import layers
 
 from rnn_demo.core.accuracy import FEW_TEST_TEXTS, uncertainty
 from rnn_demo.core.config import RunConfig
 from rnn_demo.core.text import Vocabulary
+
+if TYPE_CHECKING:  # Keras (and TensorFlow under it) is imported where a model is built: a shipped model's first
+    import keras  # picture needs neither (ShippedBundle), and importing them costs the server ~3 s at start
 
 PRETRAINED_MODELS = Path(__file__).resolve().parents[2] / "assets" / "models"  # bundles shipped with the app
 WEIGHTS_FILE = "model.weights.h5"
@@ -30,7 +33,7 @@ METRICS_FILE = "metrics.json"
 MAX_WEIGHTS_BYTES = 64 * 2**20
 BYTES_PER_WEIGHT = 4  # float32
 
-_RECURRENT_LAYERS = {"lstm": layers.LSTM, "gru": layers.GRU, "simple_rnn": layers.SimpleRNN}
+_RECURRENT_LAYERS = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}  # cell -> its keras.layers class
 
 
 def build_classifier(config: RunConfig, seed: int | None = None) -> keras.Model:
@@ -40,9 +43,12 @@ def build_classifier(config: RunConfig, seed: int | None = None) -> keras.Model:
     about 2.5x slower on CPU, `python -m rnn_demo bench`): pre-padding alone puts the last real word last, so the
     final state is read right after it.
     """
+    import keras
+    from keras import layers
+
     config.validate()
     seed = config.train.seed if seed is None else seed
-    recurrent = _RECURRENT_LAYERS[config.model.cell]
+    recurrent = getattr(layers, _RECURRENT_LAYERS[config.model.cell])
     recurrent_kwargs = dict(
         kernel_initializer=keras.initializers.GlorotUniform(seed=seed + 1),
         recurrent_initializer=keras.initializers.Orthogonal(seed=seed + 2),
@@ -68,6 +74,8 @@ def compile_classifier(model: keras.Model, learning_rate: float, decay_steps: in
     tenth of it over that many batches, so the last weights settle instead of jumping around a good spot. With a
     weight_average_momentum above 0, Adam also keeps a running average of the weights (Keras' `use_ema`), which
     `fit` hands over at its end and `averaged_weights` lends out during training."""
+    import keras
+
     if decay_steps:
         learning_rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=decay_steps, alpha=0.1)
     averaging = {"use_ema": True, "ema_momentum": weight_average_momentum} if weight_average_momentum > 0 else {}
@@ -150,6 +158,8 @@ model.layers[0].set_weights([vectors])
 
 def summary_rows(model: keras.Model) -> list[dict]:
     """The course's summary table: one row per layer with its type, output shape and parameter count."""
+    import keras
+
     rows = []
     for layer in model.layers:
         if isinstance(layer, keras.layers.InputLayer):
@@ -278,8 +288,70 @@ def _first_line(error: Exception, limit: int = 300) -> str:
     return line if len(line) <= limit else line[:limit] + "…"
 
 
-def load_bundle(folder: str | Path) -> Bundle:
-    """Rebuild the architecture from config.json and code, then load the weights file. Errors name the bad file."""
+# Where Keras 3 keeps each weight of the LSTM classifier in a .weights.h5 file, and the name inspect.py reads it by.
+_LSTM_DATASETS = {"embedding": "layers/embedding/vars/0", "lstm_kernel": "layers/lstm/cell/vars/0",
+                  "lstm_recurrent_kernel": "layers/lstm/cell/vars/1", "lstm_bias": "layers/lstm/cell/vars/2",
+                  "dense_kernel": "layers/dense/vars/0", "dense_bias": "layers/dense/vars/1"}
+
+
+def _lstm_arrays(path: Path, config: RunConfig) -> dict[str, np.ndarray]:
+    """The LSTM classifier's weights read from its weights file with h5py, each checked against config.json's shape."""
+    import h5py
+
+    vocab, dim, units = config.text.vocab_size, config.model.embedding_dim, config.model.units
+    shapes = {"embedding": (vocab, dim), "lstm_kernel": (dim, 4 * units), "lstm_recurrent_kernel": (units, 4 * units),
+              "lstm_bias": (4 * units,), "dense_kernel": (units, 1), "dense_bias": (1,)}
+    arrays = {}
+    with h5py.File(path, "r") as weights:
+        for name, dataset in _LSTM_DATASETS.items():
+            item = weights.get(dataset)
+            if not isinstance(item, h5py.Dataset) or item.shape != shapes[name]:
+                found = "missing" if item is None else getattr(item, "shape", "not an array")
+                raise ValueError(f"model bundle file {path} does not fit config.json: {dataset} is {found}, "
+                                 f"expected {shapes[name]}.")
+            arrays[name] = np.asarray(item[()], dtype=np.float32)
+    return arrays
+
+
+class ShippedBundle(Bundle):
+    """A bundle read from disk whose weights are at hand as numpy arrays (`arrays`, by the names of _LSTM_DATASETS)
+    before any Keras model exists: Inspect replays a review from them (model/inspect.py) without TensorFlow, so a
+    server's first picture does not wait ~3 s for TensorFlow's import. `model` builds the Keras model from the same
+    file the first time a page needs it (the Analysis lab, Probes), once, under a lock; it is read-only afterwards.
+    Equal only to itself (and hashable), so that comparing two never builds their models."""
+
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+    def __init__(self, config: RunConfig, vocab: Vocabulary, metrics: dict, weights_file: Path,
+                 arrays: dict[str, np.ndarray]):
+        self._model = None
+        self._model_lock = threading.Lock()
+        super().__init__(config, vocab, None, metrics)
+        self.weights_file, self.arrays = weights_file, arrays
+
+    @property
+    def model(self) -> keras.Model:
+        with self._model_lock:
+            if self._model is None:
+                model = build_classifier(self.config)
+                try:
+                    model.load_weights(self.weights_file)
+                except Exception as error:  # h5py and keras raise many kinds for a damaged file
+                    raise ValueError(f"model bundle file {self.weights_file} is corrupt or does not fit config.json: "
+                                     f"{_first_line(error)}") from None
+                self._model = model
+            return self._model
+
+    @model.setter
+    def model(self, value) -> None:  # Bundle's __init__ sets it (None)
+        self._model = value
+
+
+def load_bundle(folder: str | Path, keras_later: bool = False) -> Bundle:
+    """Rebuild the architecture from config.json and code, then load the weights file. Errors name the bad file.
+    keras_later: an LSTM classifier comes back as a ShippedBundle, its weights read with h5py and its Keras model
+    built when first asked for (for the bundles shipped with the app: Inspect's first picture needs no TensorFlow)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"model bundle folder not found: {folder}")
@@ -296,6 +368,8 @@ def load_bundle(folder: str | Path) -> Bundle:
     if not weights.is_file():
         raise ValueError(f"model bundle file is missing: {weights}")
     _check_weights_file(weights, config)
+    if keras_later and config.model.cell == "lstm":
+        return ShippedBundle(config, vocab, metrics, weights, _lstm_arrays(weights, config))
     model = build_classifier(config)
     try:
         model.load_weights(weights)

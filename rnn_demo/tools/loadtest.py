@@ -116,7 +116,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
+def start_server(port: int, env: dict | None = None, poll_seconds: float = 0.3) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -128,7 +128,7 @@ def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
                 if response.read().decode().strip() == "ok":
                     return server
         except OSError:
-            time.sleep(0.3)
+            time.sleep(poll_seconds)
     server.terminate()
     raise RuntimeError("streamlit did not answer its health check within 90 s")
 
@@ -146,6 +146,8 @@ class Student:
         self.page_hash = ""
         self.query_string = ""  # the address bar's query, as the server last set it (a browser sends it back)
         self.prediction_seconds: float | None = None  # of the latest run: until the prediction heading arrived
+        self.first_chart_at: float | None = None  # of the latest run: perf_counter() when its first chart arrived
+        self.chart_ids: list[str] = []  # of the latest run: each chart's element id (it ends with "-<key>")
 
     async def connect(self) -> None:
         import websockets
@@ -166,6 +168,7 @@ class Student:
         for state in widget_states or []:
             message.rerun_script.widget_states.widgets.append(state)
         self.texts, self.prediction_seconds, started = [], None, time.perf_counter()
+        self.first_chart_at, self.chart_ids = None, []
         await self.socket.send(message.SerializeToString())
         while True:
             received = ForwardMsg()
@@ -187,6 +190,7 @@ class Student:
                 return time.perf_counter() - started  # a run that ends early for a rerun is followed by that rerun
             elif kind == "script_finished" and received.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 self.texts, self.elements, self.prediction_seconds = [], {}, None
+                self.first_chart_at, self.chart_ids = None, []
 
     def _read(self, element) -> None:
         kind = element.WhichOneof("type")
@@ -196,6 +200,9 @@ class Student:
             self.texts.append(getattr(element, kind).body)
         elif kind == "alert":
             self.texts.append(element.alert.body)
+        elif kind == "plotly_chart":
+            self.first_chart_at = self.first_chart_at or time.perf_counter()
+            self.chart_ids.append(element.plotly_chart.id)
         elif kind in ("text_area", "text_input", "button", "selectbox", "radio"):
             self.elements[getattr(element, kind).label] = getattr(element, kind)
 
@@ -339,6 +346,67 @@ async def _reruns(port: int, watch: ServerWatch, reruns: int, reviews: list[str]
     cpu["nothing changed"] = (watch.cpu_seconds() - before) / reruns
     await student.close()
     return cpu
+
+
+async def _first_chart(port: int, page: str, since: float) -> tuple[float | None, float]:
+    """A new student opens `page`: seconds from `since` (perf_counter) to its first chart and to its script's end."""
+    student = Student(port)
+    await student.connect()
+    await student.run(page)
+    await student.close()
+    return (None if student.first_chart_at is None else student.first_chart_at - since), time.perf_counter() - since
+
+
+async def _first_training_point(port: int, poll_seconds: float = 0.25, timeout: float = 120.0) -> float:
+    """A student presses Start on the Train page (fast preset): seconds until the page shows the live curves' chart,
+    polled as the browser's live panel reruns it."""
+    student = Student(port)
+    await student.connect()
+    await student.run("train_lstm")
+    started = time.perf_counter()
+    await student.run("train_lstm", [_trigger(student.elements["Start training"])])
+    while not any(chart.endswith("-train_curves") for chart in student.chart_ids):
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"no training curve within {timeout:.0f} s")
+        await asyncio.sleep(poll_seconds)
+        await student.run("train_lstm")
+    await student.close()
+    return time.perf_counter() - started
+
+
+def start_times(repeats: int = 3, server_up_seconds: float = 60.0) -> dict:
+    """Cold: `streamlit run app.py` started, the first student opens Home (a new server each time) or Inspect: seconds
+    from the command to the page's first chart (Inspect) or its end (Home). Warm: on a server up for
+    `server_up_seconds`, a new student opens Inspect; then one presses Start and waits for the first training point.
+    Medians of `repeats`, printed."""
+    def cold(page: str) -> tuple[float | None, float]:
+        port = _free_port()
+        since = time.perf_counter()
+        server = start_server(port, poll_seconds=0.05)
+        try:
+            return asyncio.run(_first_chart(port, page, since))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    found: dict[str, list[float]] = {"Home, cold: page drawn": [], "Inspect, cold: first chart": []}
+    for _ in range(repeats):
+        found["Home, cold: page drawn"].append(cold("home")[1])
+        found["Inspect, cold: first chart"].append(cold("inspect_gates")[0])
+    port = _free_port()
+    server = start_server(port)
+    try:
+        time.sleep(server_up_seconds)
+        found["Inspect, warm: first chart"] = [asyncio.run(_first_chart(port, "inspect_gates", time.perf_counter()))[0]
+                                               for _ in range(repeats)]
+        found["first training point after Start, warm"] = [asyncio.run(_first_training_point(port))]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for name, seconds in found.items():
+        print(f"{name}: median {np.median(seconds):.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f}, "
+              f"{len(seconds)} runs)", flush=True)
+    return found
 
 
 def rerun_cost(reruns: int = 30, pid_file: str | None = None) -> dict:

@@ -9,6 +9,7 @@ import weakref
 from collections import OrderedDict
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 FIGURES_KEPT = 16  # figures a session keeps for reruns that change nothing they show (Inspect draws 6 per review)
@@ -31,17 +32,17 @@ class SpecFigure(go.Figure):
     """A finished plain spec ({"data": [...], "layout": {...}}, as the figure builders' *_spec functions return it)
     handed to `st.plotly_chart` as it is. Streamlit asks a Plotly figure for `to_dict()` and turns a plain dict into
     a validated Figure first; both walk and copy the whole spec (a new review's six Inspect charts: ~15 ms of
-    validation and ~5 ms of deep copies per rerun, the largest share of the page's server CPU). The spec is final and
-    is only read, so `to_dict()` returns it. The Figure itself stays empty: read `.spec`, not `.data`; the page tests
-    read what Streamlit sends, and tests/test_page_inspect.py checks that it equals the validated figure's JSON."""
+    validation and ~5 ms of deep copies per rerun, the largest share of the page's server CPU), and even an empty
+    Figure builds its template's objects (~2 ms, ~40 kB). The spec is final and only read, so this figure is the
+    spec and nothing more: `to_dict()` returns it, with the default template a validated figure would name (Streamlit's,
+    whose colours its browser side fills in). Read `.spec`; Plotly's own attributes (`.data`, `.layout`) are not
+    built. tests/test_page_inspect.py checks that what the browser gets equals the validated figure's JSON."""
 
-    def __init__(self, spec: dict):
-        super().__init__()  # an empty figure: it takes the default template (Streamlit's, with its theme's colours)
+    def __init__(self, spec: dict):  # no go.Figure.__init__: see above
         layout = spec.get("layout", {})
-        # The spec with the template a validated figure carries (Streamlit's browser side fills in its theme's colours
-        # there); shallow copies only, the arrays are shared.
-        self._spec = spec if "template" in layout else {**spec, "layout": {**layout, "template": _template(
-            self.layout.template)}}  # Plotly's figures refuse public attributes other than their own
+        if "template" not in layout and pio.templates.default is not None:
+            spec = {**spec, "layout": {**layout, "template": _template(pio.templates.default)}}  # shallow copies
+        self._spec = spec  # Plotly's figures refuse public attributes other than their own
 
     @property
     def spec(self) -> dict:
@@ -53,16 +54,19 @@ class SpecFigure(go.Figure):
     def to_plotly_json(self) -> dict:
         return self._spec
 
+    def __repr__(self) -> str:
+        return f"SpecFigure({len(self._spec.get('data', []))} traces)"
 
-_templates: dict = {}
+
+_templates: dict[str, tuple] = {}
 
 
-def _template(template) -> dict:
-    """A Plotly template as a plain dict, made once per template (Streamlit's is ~10 kB of JSON)."""
-    key = id(template)
-    if key not in _templates or _templates[key][0] is not template:
-        _templates[key] = (template, template.to_plotly_json())
-    return _templates[key][1]
+def _template(name: str) -> dict:
+    """The registered Plotly template `name` as a plain dict, made once (Streamlit's is ~10 kB of JSON)."""
+    template = pio.templates[name]
+    if name not in _templates or _templates[name][0] is not template:
+        _templates[name] = (template, template.to_plotly_json())
+    return _templates[name][1]
 
 
 def remembered_figure(name: str, sources: tuple, options: tuple, build) -> go.Figure:

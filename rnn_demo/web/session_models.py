@@ -7,16 +7,20 @@ from __future__ import annotations
 import os
 import weakref
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from rnn_demo.core.inspection import Inspection
-from rnn_demo.model import inspect, unit_search
+from rnn_demo.model import inspect
 from rnn_demo.model.models import Bundle
 from rnn_demo.serving import runs
 from rnn_demo.serving.jobs import Job
 from rnn_demo.web import widgets
 from rnn_demo.web.shared import memory_ledger, pretrained_bundle, pretrained_state_index
+
+if TYPE_CHECKING:  # it imports TensorFlow; state_index imports it when the unit search first needs it
+    from rnn_demo.model import unit_search
 
 PRETRAINED = "pretrained model (fast preset)"
 PRETRAINED_COURSE = "pretrained course model (course preset, 128 units)"
@@ -110,6 +114,8 @@ def bundle_named(name: str) -> Bundle:
 def state_index(model_name: str) -> unit_search.StateIndex:
     """Hidden states of test reviews for the unit search: shared read-only for a pretrained model, kept in the
     session for the user's own (recomputed when they train a new one)."""
+    from rnn_demo.model import unit_search
+
     if model_name in PRETRAINED_PRESETS:
         return pretrained_state_index(PRETRAINED_PRESETS[model_name])
     bundle = bundle_named(model_name)
