@@ -16,5 +16,6 @@ PAGES = widgets.once_per_session("app_pages", lambda: [
 
 lecture.setup()  # lecture mode (sidebar switch, ?lecture=1): decided here, before the page runs
 widgets.keep_typed_text_well_formed()  # before the page runs: a page may stop early (st.stop) on bad input
-shared.warm_up_soon()  # TensorFlow and the training workers, in the background, once the first page is drawn
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+shared.prepare_page(page.url_path or "home")  # TensorFlow: imported in the background, or now for a page that needs it
+page.run()

@@ -37,9 +37,28 @@ assert not at.exception and at.title, "Home"
 at.switch_page("pages/inspect_gates.py").run()
 assert not at.exception
 assert len(at.get("plotly_chart")) >= 3 and any("P(positive) = " in item.value for item in at.subheader)
+for page in sorted(shared.WITHOUT_TENSORFLOW - {"home", "inspect_gates"}):
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, page
 print(sorted({name.split('.')[0] for name in sys.modules} & {"tensorflow", "keras"}))
 """
     assert _heavy_after(code) == []
+
+
+def test_a_page_that_needs_tensorflow_waits_for_its_one_import():
+    """TensorFlow's import is not safe in two threads at once: a page outside WITHOUT_TENSORFLOW imports it (or waits
+    for the warm-up that does) before it runs, and the warm-up that comes later has nothing left to do."""
+    code = """
+import sys
+from rnn_demo.web import shared
+shared.WARM_UP_DELAY_SECONDS = 3600
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("app.py", default_timeout=120)
+at.switch_page("pages/lab.py").run()
+assert not at.exception and shared._tensorflow_ready
+print(sorted({name.split('.')[0] for name in sys.modules} & {"tensorflow", "keras"}))
+"""
+    assert _heavy_after(code) == ["keras", "tensorflow"]
 
 
 def test_the_warm_up_imports_tensorflow_in_the_background_after_the_first_page():

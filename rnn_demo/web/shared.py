@@ -78,32 +78,52 @@ def training_slots() -> TrainingSlots:
 
 
 WARM_UP_DELAY_SECONDS = 2.0  # after the server's first page run began: that page (Home or Inspect) draws unhindered
-_warm_up_lock = threading.Lock()
+# Pages that draw without TensorFlow (the shipped models are replayed from numpy, models.ShippedBundle); every other
+# page imports it, and must not while the warm-up does: TensorFlow's import is not safe in two threads at once
+# ("Registering two gradient with name 'ReduceDataset'", seen in 1 of 3 lecture walks before this guard).
+WITHOUT_TENSORFLOW = frozenset({"home", "inspect_gates", "activations", "class_board"})
+_warm_up_lock = threading.Lock()  # guards _warm_up
 _warm_up: threading.Timer | None = None  # one per server process, as charts._CHART_TURN
+_tensorflow_lock = threading.Lock()  # one import of TensorFlow at a time, and once
+_tensorflow_ready = False
+
+
+def prepare_page(url_path: str) -> None:
+    """Called by app.py before each page runs. A page in WITHOUT_TENSORFLOW starts the server's warm-up
+    (warm_up_soon) and runs at once; any other page first waits until TensorFlow is imported (by the warm-up or,
+    if it has not begun, here), so no two threads import it at once."""
+    if url_path in WITHOUT_TENSORFLOW:
+        warm_up_soon()
+    else:
+        _import_tensorflow_and_start_workers()
 
 
 def warm_up_soon() -> None:
-    """Once per server, called by every page run (app.py): WARM_UP_DELAY_SECONDS after the first, in the background,
-    TensorFlow is imported with the app's thread pools (rnn_demo.model.runtime) and the training worker processes
-    start. Home and Inspect on a shipped model need neither, so the first picture does not wait ~3 s for
-    TensorFlow's import, nor share the two cores with the workers' start; the pages that need TensorFlow find it
-    imported, and the first training finds its worker warm."""
+    """Once per server: WARM_UP_DELAY_SECONDS after the first call, in the background, TensorFlow is imported with
+    the app's thread pools (rnn_demo.model.runtime) and the training worker processes start. Home and Inspect on a
+    shipped model need neither, so the first picture does not wait ~3 s for TensorFlow's import, nor share the two
+    cores with the workers' start; the pages that need TensorFlow find it imported, and the first training finds its
+    worker warm."""
     global _warm_up
     with _warm_up_lock:
         if _warm_up is not None:
             return
-        _warm_up = threading.Timer(WARM_UP_DELAY_SECONDS, _warm_up_server)
+        _warm_up = threading.Timer(WARM_UP_DELAY_SECONDS, _import_tensorflow_and_start_workers)
         _warm_up.daemon = True
         _warm_up.start()
 
 
-def _warm_up_server() -> None:
-    from rnn_demo.model import runtime
+def _import_tensorflow_and_start_workers() -> None:
+    global _tensorflow_ready
+    with _tensorflow_lock:  # a page that needs TensorFlow waits here while the warm-up imports it
+        if _tensorflow_ready:
+            return
+        from rnn_demo.model import runtime
 
-    runtime.configure_threads()  # imports TensorFlow; before this server's first TensorFlow operation, mostly (a
-    # page that runs one sooner keeps TensorFlow's default pools: inference of one review uses one thread anyway)
-    import keras  # noqa: F401  (Keras' own import, ~1 s more, also done here)
+        runtime.configure_threads()  # imports TensorFlow, before this server's first TensorFlow operation
+        import keras  # noqa: F401  (Keras' own import, ~1 s more, also done here)
 
+        _tensorflow_ready = True
     try:
         training_backends.start_workers(training_backends.training_slot_count())
     except ValueError as error:  # a bad RNN_DEMO_MAX_TRAININGS: the Train page says so when a training starts
