@@ -29,52 +29,54 @@ streamlit_hooks.use_app_navigation()
 ORDERS = {"index": "unit number", "variance": "most active first",
           "correlation": "rising with the running prediction first"}
 
-url_state.restore_view(INSPECT_VIEW)  # a shared link (?lecture=1&review=...) sets the widgets on the first visit
-model_choice = session_models.model_choice("inspect_model")  # a link's model not here: said at the top, in any mode
-# Lecture mode (the app's switch): larger text, the settings folded away, the first heatmap above the fold at 1280x720.
-present = lecture.is_on()
-font_size = font_size_for(present)
-if not present:
-    st.title("Inspect the LSTM, word by word")
-left, right = st.columns([2, 1])
-verdict = right if present else st  # the prediction: beside the review in lecture mode, else below it
-chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
-settings = st.expander("Settings: model, example reviews, charts") if present else None
-model_box, example_box = (settings, settings) if present else (right, left)
-names = session_models.model_names()
-model_name = model_box.radio("Model", names, **model_choice, help="Train your own on the Train page.")
-try:
-    bundle = session_models.bundle_named(model_name)
-except ValueError as error:
-    widgets.show_error_and_stop(f"The model cannot be loaded: {error}")
-epoch = None  # the final model, or a run's snapshot after this epoch
-if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its weights after each epoch
-    run_key = model_name.split(":")[0].replace(" ", "_")  # one slider per run: "inspect_epoch_run_2"
-    epoch = model_box.slider("Show the model after epoch", 1, epochs,
-                             **widgets.persistent(f"inspect_epoch_{run_key}", epochs, follows=epochs))
-    bundle = session_models.bundle_at_epoch(bundle, epoch)
-model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
-                  f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")
-right.caption(session_models.showing_caption(model_name, epoch if epoch != epochs else None))
+# Up to the prediction, this session goes before every session's charts (see charts.prediction_first).
+with charts.prediction_first():
+    url_state.restore_view(INSPECT_VIEW)  # a shared link (?lecture=1&review=...) sets the widgets on the first visit
+    model_choice = session_models.model_choice("inspect_model")  # a link's model not here: said at the top, any mode
+    # Lecture mode (the app's switch): larger text, the settings folded away, the first heatmap above the fold.
+    present = lecture.is_on()
+    font_size = font_size_for(present)
+    if not present:
+        st.title("Inspect the LSTM, word by word")
+    left, right = st.columns([2, 1])
+    verdict = right if present else st  # the prediction: beside the review in lecture mode, else below it
+    chart_slot = st.container() if present else None  # lecture mode: the heatmaps right under the review
+    settings = st.expander("Settings: model, example reviews, charts") if present else None
+    model_box, example_box = (settings, settings) if present else (right, left)
+    names = session_models.model_names()
+    model_name = model_box.radio("Model", names, **model_choice, help="Train your own on the Train page.")
+    try:
+        bundle = session_models.bundle_named(model_name)
+    except ValueError as error:
+        widgets.show_error_and_stop(f"The model cannot be loaded: {error}")
+    epoch = None  # the final model, or a run's snapshot after this epoch
+    if (epochs := len(bundle.snapshots)) > 1:  # a run of this session, with its weights after each epoch
+        run_key = model_name.split(":")[0].replace(" ", "_")  # one slider per run: "inspect_epoch_run_2"
+        epoch = model_box.slider("Show the model after epoch", 1, epochs,
+                                 **widgets.persistent(f"inspect_epoch_{run_key}", epochs, follows=epochs))
+        bundle = session_models.bundle_at_epoch(bundle, epoch)
+    model_box.caption(f"{bundle.config.model.units} LSTM units, MaxLen {bundle.config.text.maxlen}, vocabulary "
+                      f"{bundle.config.text.vocab_size:,} words, {bundle.accuracy_text()}")
+    right.caption(session_models.showing_caption(model_name, epoch if epoch != epochs else None))
 
-examples = own_texts.examples_for(bundle) or EXAMPLE_REVIEWS  # a model trained on own texts: texts from its test split
-example = example_box.selectbox("Example reviews", list(examples),
-                                **widgets.persistent("inspect_example", next(iter(examples)), options=list(examples)))
-review = left.text_area("Review", height=68 if present else 110, max_chars=200_000,
-                        **widgets.persistent("inspect_review", examples[example], follows=example))
-st.session_state["shared_review"] = review  # the Analysis lab starts from the review typed here
-if not review.strip():
-    st.info("Type a review above (or pick an example) to see what the LSTM does with it.")
-    url_state.save_view(INSPECT_VIEW)
-    st.stop()
-try:
-    result = session_models.inspect_review(bundle, review)
-except ValueError as error:
-    widgets.show_error_and_stop(str(error))
+    examples = own_texts.examples_for(bundle) or EXAMPLE_REVIEWS  # a model of own texts: texts from its test split
+    example = example_box.selectbox("Example reviews", list(examples), **widgets.persistent(
+        "inspect_example", next(iter(examples)), options=list(examples)))
+    review = left.text_area("Review", height=68 if present else 110, max_chars=200_000,
+                            **widgets.persistent("inspect_review", examples[example], follows=example))
+    st.session_state["shared_review"] = review  # the Analysis lab starts from the review typed here
+    if not review.strip():
+        st.info("Type a review above (or pick an example) to see what the LSTM does with it.")
+        url_state.save_view(INSPECT_VIEW)
+        st.stop()
+    try:
+        result = session_models.inspect_review(bundle, review)
+    except ValueError as error:
+        widgets.show_error_and_stop(str(error))
 
-negative, positive = own_texts.label_names(bundle)  # own texts name their own classes
-verdict.subheader(f"Prediction: {widgets.plain(positive if result.prediction >= 0.5 else negative)}  "
-                  f"(P({widgets.plain(positive)}) = {result.prediction:.3f})")  # own labels shown as text
+    negative, positive = own_texts.label_names(bundle)  # own texts name their own classes
+    verdict.subheader(f"Prediction: {widgets.plain(positive if result.prediction >= 0.5 else negative)}  "
+                      f"(P({widgets.plain(positive)}) = {result.prediction:.3f})")  # own labels shown as text
 # The rest of the page (charts, widgets, downloads) takes its turn: see charts.chart_turn.
 with charts.chart_turn():
     if not present:

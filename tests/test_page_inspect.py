@@ -594,7 +594,7 @@ def _same_chart(sent, validated) -> bool:
         return len(sent) == len(validated) and all(map(_same_chart, sent, validated))
     numbers = (int, float, type(None))
     if isinstance(sent, numbers) and isinstance(validated, numbers) and not isinstance(sent, bool):
-        if sent is None or validated is None:  # NaN: null in JSON, a gap either way
+        if sent is None or validated is None or sent != sent or validated != validated:  # NaN (null in JSON): a gap
             return (sent is None or sent != sent) and (validated is None or validated != validated)
         return abs(sent - validated) <= 1e-6 * max(1.0, abs(validated))
     return sent == validated
