@@ -377,8 +377,9 @@ async def _first_training_point(port: int, poll_seconds: float = 0.25, timeout: 
 def start_times(repeats: int = 3, server_up_seconds: float = 60.0) -> dict:
     """Cold: `streamlit run app.py` started, the first student opens Home (a new server each time) or Inspect: seconds
     from the command to the page's first chart (Inspect) or its end (Home). Warm: on a server up for
-    `server_up_seconds`, a new student opens Inspect; then one presses Start and waits for the first training point.
-    Medians of `repeats`, printed."""
+    `server_up_seconds` (the teacher opened Home when it started: the server's first page run begins its warm-up), a
+    new student opens Inspect; then one presses Start and waits for the first training point. Medians of `repeats`,
+    printed."""
     def cold(page: str) -> tuple[float | None, float]:
         port = _free_port()
         since = time.perf_counter()
@@ -396,6 +397,7 @@ def start_times(repeats: int = 3, server_up_seconds: float = 60.0) -> dict:
     port = _free_port()
     server = start_server(port)
     try:
+        asyncio.run(_first_chart(port, "home", time.perf_counter()))  # the teacher opens the app
         time.sleep(server_up_seconds)
         found["Inspect, warm: first chart"] = [asyncio.run(_first_chart(port, "inspect_gates", time.perf_counter()))[0]
                                                for _ in range(repeats)]
