@@ -72,3 +72,22 @@ def test_the_turn_is_reentrant_and_waits_only_on_entry(monkeypatch):
         release.set()
         assert inner_done.wait(10)
     thread.join(10)
+
+
+def test_sessions_compute_their_predictions_one_at_a_time():
+    inside, overlaps, started = [], [], threading.Barrier(4)
+
+    def student():
+        started.wait(10)
+        with charts.prediction_first():
+            inside.append(1)
+            overlaps.append(len(inside))
+            threading.Event().wait(0.02)  # the replay and the widgets, as the page does them
+            inside.pop()
+
+    threads = [threading.Thread(target=student) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert overlaps == [1, 1, 1, 1]
