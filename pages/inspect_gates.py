@@ -177,9 +177,17 @@ with charts.chart_turn():
                               f"difference heatmap. Where they differ ({where}), only the running prediction below "
                               "tells them apart.")
             pair_units = order_units(result, pair_state, order_by)[:shown]
-            pair_box.plotly_chart(charts.remembered_figure("pair", (result, pair), (pair_state, tuple(pair_units.tolist()),
-                     font_size), lambda: figures.minimal_pair_spec(result, pair, difference, pair_state, pair_units,
-                     font_size, CHANGE_TOLERANCE)), key="inspect_pair_figure")
+            # A long pair: a window of aligned words, each labelled, opening on the first change; a slider moves it.
+            if (pair_window := figures.pair_window(difference, font_size)) is not None:
+                total, size = len(difference["columns"]), pair_window[1] - pair_window[0]
+                first = pair_box.slider(f"The chart shows {size} of the {total} aligned words, from word", 1,
+                                        total - size + 1, **widgets.persistent("inspect_pair_window_start",
+                                        pair_window[0] + 1, follows=(review, pair_text, total, size)))
+                pair_window = figures.pair_window(difference, font_size, first - 1)
+            pair_box.plotly_chart(charts.remembered_figure(
+                "pair", (result, pair), (pair_state, tuple(pair_units.tolist()), font_size, pair_window),
+                lambda: figures.minimal_pair_spec(result, pair, difference, pair_state, pair_units, font_size,
+                                                  CHANGE_TOLERANCE, pair_window)), key="inspect_pair_figure")
 
     st.subheader("Download this review's activations")
     csv_col = json_col = st.container(horizontal=True)

@@ -614,3 +614,28 @@ def test_each_chart_sends_what_plotly_validation_of_its_spec_would_send():
     validated = [json.loads(pio.to_json(go.Figure(figure.spec), validate=False)) for figure in remembered]
     for key, spec in sent.items():  # the memo also holds the figures of the review before
         assert any(_same_chart(spec, other) for other in validated), f"{key}: differs from its validated figure"
+
+
+def test_a_long_minimal_pair_labels_every_word_of_a_window_that_opens_on_the_change(vocab):
+    """Issue 19: a 250-word review A and B with one word changed in the middle: the pair's chart labels every aligned
+    word of its window (never every 4th), the window opens with the change in view, and the slider reaches every
+    word."""
+    words = LONG_REVIEW.split()
+    middle = next(index for index in range(len(words) // 2, len(words)) if words[index].isalpha())  # one token
+    pair_text = " ".join(words[:middle] + ["dreadful"] + words[middle + 1:])
+    at = open_inspect(LONG_REVIEW)
+    open_sections(at, "inspect_pair_open")
+    at.text_area(key="inspect_pair_text").set_value(pair_text).run()
+    assert not at.exception
+    spec = charts(at)["inspect_pair_figure"]
+    axis = spec["layout"]["xaxis"]
+    size = figures.window_words()
+    slider = at.slider(key="inspect_pair_window_start")
+    total = int(slider.max) + size - 1
+    assert total > size and len(axis["ticktext"]) == len(axis["tickvals"]) == size  # each word of the window named
+    assert any("→" in label for label in axis["ticktext"])  # the change is in view on arrival
+    at.slider(key="inspect_pair_window_start").set_value(1).run()
+    first_words = charts(at)["inspect_pair_figure"]["layout"]["xaxis"]["ticktext"]
+    assert first_words == expected_labels(" ".join(words), vocab)[:size] and not any("→" in w for w in first_words)
+    at.slider(key="inspect_pair_window_start").set_value(slider.max).run()
+    assert charts(at)["inspect_pair_figure"]["layout"]["xaxis"]["tickvals"][-1].startswith(f"{total} ")

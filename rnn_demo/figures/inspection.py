@@ -299,14 +299,35 @@ PAIR_SPACING = 0.25  # between the two panels of the minimal pair, a share of th
 PAIR_ROW_HEIGHTS = (0.35, 0.65)  # running predictions, difference heatmap
 
 
+def first_change(comparison: dict) -> int:
+    """The first aligned column where A and B differ (a word replaced, inserted or dropped), 0 if none."""
+    return next((index for index, column in enumerate(comparison["columns"]) if column.tag != "equal"), 0)
+
+
+def pair_window(comparison: dict, font_size: int = FONT_SIZE, start: int | None = None) -> tuple[int, int] | None:
+    """The aligned columns the minimal pair shows, each labelled: all of them if they fit window_words(font_size),
+    else that many from `start` (default: a few before the first change, so the change is in view)."""
+    total, size = len(comparison["columns"]), window_words(font_size)
+    if total <= size:
+        return None
+    start = max(0, first_change(comparison) - size // 4) if start is None else start
+    start = min(max(0, start), total - size)
+    return start, start + size
+
+
 def minimal_pair_spec(first: Inspection, second: Inspection, comparison: dict, state: str, unit_order: np.ndarray,
-                      font_size: int = FONT_SIZE, tolerance: float = 1e-3) -> dict:
+                      font_size: int = FONT_SIZE, tolerance: float = 1e-3,
+                      window: tuple[int, int] | None = None) -> dict:
     """Running predictions of A and B over their aligned words; below, if any aligned state changed by more than
     `tolerance`, the difference B − A of one state per unit (units of `unit_order` top to bottom). The panels are
-    laid out as make_subplots(rows=2, vertical_spacing=PAIR_SPACING, row_heights=PAIR_ROW_HEIGHTS) would."""
-    columns = comparison["columns"]
-    labels = pair_labels(first, second, comparison)
-    names = [f"{index + 1} {label}" for index, label in enumerate(labels)]
+    laid out as make_subplots(rows=2, vertical_spacing=PAIR_SPACING, row_heights=PAIR_ROW_HEIGHTS) would. Only the
+    aligned columns window = (start, stop) if given, each labelled (the colours keep the whole pair's range)."""
+    start, stop = window if window is not None else (0, len(comparison["columns"]))
+    if not 0 <= start < stop <= len(comparison["columns"]):
+        raise ValueError(f"the window {start}..{stop} is not inside the pair's {len(comparison['columns'])} words.")
+    columns = comparison["columns"][start:stop]
+    labels = pair_labels(first, second, comparison)[start:stop]
+    names = [f"{index + 1} {label}" for index, label in enumerate(labels, start=start)]
     changed = comparison["largest"][state] > tolerance
     if changed:
         plotted = 1 - PAIR_SPACING
@@ -333,7 +354,8 @@ def minimal_pair_spec(first: Inspection, second: Inspection, comparison: dict, s
     layout["yaxis"].update(range=[0, 1], title=dict(text="P(pos)"))
     if changed:
         units = [str(unit) for unit in unit_order]
-        difference = comparison["states"][state][:, unit_order].T.astype(np.float32)  # (units, columns), NaN: no pair
+        difference = comparison["states"][state][start:stop, unit_order].T.astype(np.float32)  # (units, columns);
+        # NaN where a word has no partner
         bound = comparison["largest"][state]
         domain = domains[1]
         traces.append(dict(
@@ -348,9 +370,11 @@ def minimal_pair_spec(first: Inspection, second: Inspection, comparison: dict, s
 
 
 def minimal_pair_figure(first: Inspection, second: Inspection, comparison: dict, state: str, unit_order: np.ndarray,
-                        font_size: int = FONT_SIZE, tolerance: float = 1e-3) -> go.Figure:
+                        font_size: int = FONT_SIZE, tolerance: float = 1e-3,
+                        window: tuple[int, int] | None = None) -> go.Figure:
     """minimal_pair_spec(...) as a Plotly figure."""
-    return figure_from_spec(minimal_pair_spec(first, second, comparison, state, unit_order, font_size, tolerance))
+    return figure_from_spec(minimal_pair_spec(first, second, comparison, state, unit_order, font_size, tolerance,
+                                              window))
 
 
 def prediction_bar_spec(probability: float, font_size: int = FONT_SIZE,
