@@ -125,8 +125,9 @@ with charts.chart_turn():
     if chosen:
         units = order_units(result, "hidden", order_by)[:shown]
         chart_slot.plotly_chart(charts.remembered_figure("heatmaps", (result,), (tuple(chosen), tuple(units.tolist()),
-                                contrast, font_size, window), lambda: figures.inspection_spec(
-                                result, chosen, units, contrast, font_size, window)), key="inspect_heatmaps")
+                                contrast, font_size, window, present), lambda: figures.inspection_spec(
+                                result, chosen, units, contrast, font_size, window, words_on_top=not present)),
+                                key="inspect_heatmaps")
         if shown < units_total:
             chart_slot.caption(f"Showing {shown} of {units_total} units ({ORDERS[order_by]}); switch on "
                                f"“All {units_total} units” to see the rest.")

@@ -30,9 +30,10 @@ def test_lecture_link_shows_a_heatmap_and_its_colour_bar_above_the_fold(app_url,
         assert page.get_by_role("switch", name="Lecture mode").is_checked()
         heatmap = page.locator(f"{CHART} .heatmaplayer image").first.bounding_box()
         colour_bar = page.locator(f"{CHART} .colorbar").first.bounding_box()
-        print(f"\nfirst heatmap top at {heatmap['y']:.0f} px, its colour bar at {colour_bar['y']:.0f} px (fold: 720)")
-        assert 0 <= heatmap["y"] < 720 - 60  # at least 60 px of the first heatmap is visible without scrolling
-        assert 0 <= colour_bar["y"] < 720 - 60
+        print(f"\nfirst heatmap {heatmap['y']:.0f}-{heatmap['y'] + heatmap['height']:.0f} px, its colour bar "
+              f"{colour_bar['y']:.0f}-{colour_bar['y'] + colour_bar['height']:.0f} px (fold: 720)")
+        assert 0 <= heatmap["y"] and heatmap["y"] + heatmap["height"] <= 720  # the whole first heatmap (16 units)
+        assert 0 <= colour_bar["y"] and colour_bar["y"] + colour_bar["height"] <= 720  # and its colour bar
         sizes = page.evaluate(f"""() => [...document.querySelectorAll('{CHART} svg text')]
             .filter(text => text.textContent.trim()).map(text => parseFloat(getComputedStyle(text).fontSize))""")
         assert sizes and min(sizes) >= 20, sorted(set(sizes))

@@ -87,28 +87,36 @@ def _word_ticks(columns: list[str], labels: list[str]) -> dict:
                 showticklabels=True, type="category")
 
 
-def _unit_ticks(units: list[str]) -> dict:
-    step = max(1, -(-len(units) // 32))
+def _unit_ticks(units: list[str], min_step: int = 1) -> dict:
+    step = max(min_step, -(-len(units) // 32))
     return dict(type="category", autorange="reversed", tickmode="array", tickvals=units[::step],
                 ticktext=units[::step], title=dict(text="unit"))
 
 
 def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
-                    font_size: int = FONT_SIZE, window: tuple[int, int] | None = None) -> dict:
+                    font_size: int = FONT_SIZE, window: tuple[int, int] | None = None,
+                    words_on_top: bool = True) -> dict:
     """Running P(positive) on top, then one heatmap per chosen state with the units of `unit_order` listed top to
     bottom, each with its colour bar and the words under it; only the words window = (start, stop) if given (colour
-    ranges still fit the whole review, so moving the window keeps the colours' meaning)."""
+    ranges still fit the whole review, so moving the window keeps the colours' meaning). words_on_top=False (lecture
+    mode) names the words under the heatmaps only, not under the running prediction right above the first one: its
+    columns are the same words, and the first heatmap with its colour bar then fits above a projector's fold."""
     start, stop = _window(inspection, window)
     labels = word_labels(inspection.tokens, inspection.review.unknown)[start:stop]
     # One category per word position ("3 good"): a repeated word keeps its own column, and the hover names the word
     # from the axis, so no word is copied into every cell.
     columns = [f"{index + 1} {label}" for index, label in enumerate(labels, start=start)]
     units = [str(unit) for unit in unit_order]
-    unit_px = max(4, min(font_size, 440 // len(units)))
+    # A unit's row: as tall as its label, or in lecture mode (words_on_top=False) 14 px with every other unit named,
+    # so that 16 units, their colour bar and the words under them fit above a projector's fold.
+    unit_px = max(4, min(font_size if words_on_top else FONT_SIZE, 440 // len(units)))
+    unit_step = -(-font_size // unit_px) if not words_on_top else 1
     # Room under each panel for its words at -60° and the next panel's title.
     label_px = 10 + int(font_size * (2 + 0.5 * max(len(label) for label in labels)))
     heights = [110] + [unit_px * len(units) + 16] * len(states)
-    plot_height = sum(heights) + label_px * (len(heights) - 1)  # Plotly's spacing is a share of the plot area
+    # Room under each panel but the last: its words and the next title (only the title under a top panel without words).
+    gaps = ([label_px if words_on_top else 16 + font_size] + [label_px] * len(states))[:len(heights) - 1]
+    plot_height = sum(heights) + sum(gaps)  # Plotly's spacing is a share of the plot area
     titles = ["running P(positive) after each word"] + [
         f"{LSTM_STATES[state]} · colours {CONTRASTS[contrast]}" for state in states]
     # Built as one plain spec rather than with make_subplots and update calls, and not validated (figure_from_spec):
@@ -129,9 +137,11 @@ def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.nd
     for row, (height, title) in enumerate(zip(heights, titles), start=1):
         suffix = "" if row == 1 else str(row)
         domain = [1 - (top + height) / plot_height, 1 - top / plot_height]
-        top += height + label_px
+        top += height + (gaps[row - 1] if row - 1 < len(gaps) else 0)
         layout[f"xaxis{suffix}"] = dict(anchor=f"y{suffix}", domain=[0, 1], tickfont=font,
                                         **_word_ticks(columns, labels))
+        if row == 1 and not words_on_top:
+            layout["xaxis"]["showticklabels"] = False
         layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", domain=domain, tickfont=font)
         cut_note = row == 1 and inspection.review.truncated and start == 0  # the note takes the left: title right
         layout["annotations"].append(dict(text=title, x=1 if cut_note else 0.5, y=domain[1], xref="paper",
@@ -149,7 +159,7 @@ def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.nd
             colorscale=colorscale(GATE_SCALE if state in GATES else STATE_SCALE),
             colorbar=_colorbar(state, low, high, font_size, (domain[0] + domain[1]) / 2, domain[1] - domain[0]),
             hovertemplate=f"{LSTM_STATES[state]}<br>word %{{x}}<br>unit %{{y}}<br>value %{{z:.3f}}<extra></extra>"))
-        layout[f"yaxis{suffix}"].update(_unit_ticks(units))
+        layout[f"yaxis{suffix}"].update(_unit_ticks(units, unit_step))
         layout[f"yaxis{suffix}"]["title"]["font"] = font
     if inspection.review.truncated and start == 0:
         layout["annotations"].append(dict(
@@ -159,9 +169,11 @@ def inspection_spec(inspection: Inspection, states: list[str], unit_order: np.nd
 
 
 def inspection_figure(inspection: Inspection, states: list[str], unit_order: np.ndarray, contrast: str = "full",
-                      font_size: int = FONT_SIZE, window: tuple[int, int] | None = None) -> go.Figure:
+                      font_size: int = FONT_SIZE, window: tuple[int, int] | None = None,
+                      words_on_top: bool = True) -> go.Figure:
     """inspection_spec(...) as a Plotly figure."""
-    return figure_from_spec(inspection_spec(inspection, states, unit_order, contrast, font_size, window))
+    return figure_from_spec(inspection_spec(inspection, states, unit_order, contrast, font_size, window,
+                                            words_on_top))
 
 
 def unit_trace_spec(inspection: Inspection, state: str, unit: int, font_size: int = FONT_SIZE,
