@@ -95,25 +95,29 @@ def test_requirements_pin_the_tested_streamlit_range():
 
 
 def test_every_session_takes_the_same_reentrant_chart_turn():
-    """charts.chart_turn is one lock for the whole server (a module attribute since it left st.cache_resource): sessions
-    (threads) get the same lock, and a chart drawn inside a page's turn may take it again."""
+    """charts.chart_turn is one turn for the whole server (module attributes since it left st.cache_resource): while a
+    session (thread) draws, another waits for its turn, and a chart drawn inside a page's turn may take it again."""
     import threading
 
     from rnn_demo.web import charts
 
-    seen = []
-    thread = threading.Thread(target=lambda: seen.append(charts.chart_turn()))
-    thread.start()
-    thread.join()
-    assert seen == [charts.chart_turn()]
+    drawing, done, order = threading.Event(), threading.Event(), []
+
+    def other_session():
+        drawing.wait(10)
+        with charts.chart_turn():
+            order.append("other")
+
+    other = threading.Thread(target=other_session)
+    other.start()
     with charts.chart_turn():
-        assert charts.chart_turn().acquire(blocking=False)  # reentrant: the same thread takes it again
-        charts.chart_turn().release()
-        taken_elsewhere = []
-        other = threading.Thread(target=lambda: taken_elsewhere.append(charts.chart_turn().acquire(blocking=False)))
-        other.start()
-        other.join()
-        assert taken_elsewhere == [False]  # another session waits for its turn
+        with charts.chart_turn():  # reentrant: the same thread takes it again
+            drawing.set()
+            other.join(0.3)
+            assert other.is_alive()  # another session waits for its turn
+            order.append("this")
+    other.join(10)
+    assert order == ["this", "other"]
 
 
 def test_only_the_hooks_module_imports_streamlit_internals():
