@@ -2,15 +2,7 @@
 
 import streamlit as st
 
-from rnn_demo.core.inspection import (
-    CHANGE_TOLERANCE,
-    EXAMPLE_REVIEWS,
-    LSTM_STATES,
-    READING_GUIDE,
-    compare,
-    order_units,
-    saturation_caption,
-)
+from rnn_demo.core.inspection import EXAMPLE_REVIEWS, LSTM_STATES, READING_GUIDE, order_units, saturation_caption
 from rnn_demo.core.url_state import INSPECT_VIEW
 from rnn_demo.figures import inspection as figures
 from rnn_demo.figures.common import font_size as font_size_for
@@ -18,6 +10,7 @@ from rnn_demo.model import export
 from rnn_demo.web import (
     charts,
     lecture,
+    minimal_pair,
     own_texts,
     session_models,
     streamlit_hooks,
@@ -141,8 +134,9 @@ with charts.chart_turn():
     unit = int(unit_col.number_input("Unit", 0, units_total - 1, **widgets.persistent(
         "inspect_unit", best_unit, follows=(model_name, epoch, review, unit_state))))
     unit_options = (unit_state, unit, font_size, window)  # a long review's framed window: the words the charts show
-    st.plotly_chart(charts.remembered_figure("coloured_words", (result,), unit_options, lambda: figures.coloured_words_spec(
-        result, unit_state, unit, font_size, window)), key="inspect_coloured_words", width="content")
+    st.plotly_chart(charts.remembered_figure("coloured_words", (result,), unit_options, lambda: (
+        figures.coloured_words_spec(result, unit_state, unit, font_size, window))), key="inspect_coloured_words",
+        width="content")
     st.plotly_chart(charts.remembered_figure("unit_trace", (result,), unit_options, lambda: figures.unit_trace_spec(
         result, unit_state, unit, font_size, window)), key="inspect_unit_trace")
 
@@ -156,39 +150,7 @@ with charts.chart_turn():
 
     pair_box = st.expander("Minimal pair: change one thing and compare", key="inspect_pair_open", on_change="rerun")
     if pair_box.open:
-        pair_text = pair_box.text_area("Review B", height=90, max_chars=200_000, **widgets.persistent(
-            "inspect_pair_text", review.replace(" good", " not good") if " good" in review else review + " Not really.",
-            follows=review))
-        pair_state = pair_box.selectbox("Compare", list(LSTM_STATES), format_func=LSTM_STATES.get,
-                                        **widgets.persistent("inspect_pair_state", "hidden"))
-        try:
-            pair = session_models.inspect_review(bundle, pair_text)
-        except ValueError as error:
-            pair_box.error(f"Review B: {error}")
-        else:
-            difference = compare(result, pair)
-            # delta_color="off": Streamlit's red/green arrows would be the one red-versus-green contrast.
-            pair_box.metric("P(positive) of B", f"{pair.prediction:.3f}",
-                            f"{difference['prediction_change']:+.3f} vs A", delta_color="off")
-            where = difference["changes"] or "in nothing the model reads (spacing, case or ignored characters)"
-            pair_box.caption(f"B differs from A: {where}.")
-            if (largest := difference["largest"][pair_state]) <= CHANGE_TOLERANCE:
-                pair_box.info(f"No word that A and B share has a different {LSTM_STATES[pair_state]} (largest change "
-                              f"{largest:.1g}, from the different amount of padding at most), so there is no "
-                              f"difference heatmap. Where they differ ({where}), only the running prediction below "
-                              "tells them apart.")
-            pair_units = order_units(result, pair_state, order_by)[:shown]
-            # A long pair: a window of aligned words, each labelled, opening on the first change; a slider moves it.
-            if (pair_window := figures.pair_window(difference, font_size)) is not None:
-                total, size = len(difference["columns"]), pair_window[1] - pair_window[0]
-                first = pair_box.slider(f"The chart shows {size} of the {total} aligned words, from word", 1,
-                                        total - size + 1, **widgets.persistent("inspect_pair_window_start",
-                                        pair_window[0] + 1, follows=(review, pair_text, total, size)))
-                pair_window = figures.pair_window(difference, font_size, first - 1)
-            pair_box.plotly_chart(charts.remembered_figure(
-                "pair", (result, pair), (pair_state, tuple(pair_units.tolist()), font_size, pair_window),
-                lambda: figures.minimal_pair_spec(result, pair, difference, pair_state, pair_units, font_size,
-                                                  CHANGE_TOLERANCE, pair_window)), key="inspect_pair_figure")
+        minimal_pair.section(pair_box, bundle, result, review, order_by, shown, font_size)
 
     st.subheader("Download this review's activations")
     csv_col = json_col = st.container(horizontal=True)

@@ -4,6 +4,7 @@ notation X_t, S_t, Y_t, W_x, W_s, W_y, b."""
 import numpy as np
 import streamlit as st
 
+from rnn_demo.core.notation import OUTPUT_EQUATION, STATE_EQUATION
 from rnn_demo.core.setups import Step
 from rnn_demo.figures.rnn_cell import (
     input_weights_figure,
@@ -23,7 +24,7 @@ JOB = "rnn_cell_lesson"
 st.title("The RNN cell, step by step")
 st.markdown("A simple RNN reads a sentence one word at a time. At step t it mixes the word X_t with its previous "
             "state S_(t−1) and squashes the sum with tanh; the output Y_t is read from the new state:")
-st.latex(rf"{lesson_task.STATE_EQUATION} \qquad {lesson_task.OUTPUT_EQUATION}")
+st.latex(rf"{STATE_EQUATION} \qquad {OUTPUT_EQUATION}")
 
 st.markdown(f"**The task:** {lesson_task.TASK} The network has {lesson_task.LessonSettings().units} units, so S_t "
             f"is {lesson_task.LessonSettings().units} numbers; each word is a one-hot X_t over "

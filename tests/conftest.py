@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import socket
@@ -89,11 +90,21 @@ def browser():
 
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    new_page = context.new_page()
-    new_page.set_default_timeout(60_000)
-    yield new_page
-    context.close()
+    with browser_page(browser, 1400, 1000, 60_000) as new_page:
+        yield new_page
+
+
+@contextlib.contextmanager
+def browser_page(browser, width: int = 1280, height: int = 720, timeout_ms: int = 180_000):
+    """A page in a fresh browser context (its own Streamlit session) of width x height, a projector's by default;
+    the context is closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        new_page = context.new_page()
+        new_page.set_default_timeout(timeout_ms)
+        yield new_page
+    finally:
+        context.close()
 
 
 def wait_for_script(page, timeout_ms: int = 120_000) -> None:

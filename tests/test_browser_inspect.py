@@ -8,7 +8,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import wait_for_script
+from conftest import browser_page, wait_for_script
 from playwright.sync_api import expect
 from test_figures_inspection import LONG_REVIEW
 
@@ -18,10 +18,7 @@ CHART = '[data-testid="stPlotlyChart"]'
 
 
 def test_lecture_link_shows_a_heatmap_and_its_colour_bar_above_the_fold(app_url, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.set_default_timeout(120_000)
-    try:
+    with browser_page(browser, timeout_ms=120_000) as page:
         page.goto(f"{app_url}/inspect_gates?present=1")
         wait_for_script(page)
         page.wait_for_selector(f"{CHART} .heatmaplayer image")
@@ -38,8 +35,6 @@ def test_lecture_link_shows_a_heatmap_and_its_colour_bar_above_the_fold(app_url,
             .filter(text => text.textContent.trim()).map(text => parseFloat(getComputedStyle(text).fontSize))""")
         assert sizes and min(sizes) >= 20, sorted(set(sizes))
         page.screenshot(path="/tmp/shot_inspect_present_1280x720.png")
-    finally:
-        context.close()
 
 
 def test_a_shared_link_opens_the_same_view_in_another_browser(app_url, browser):
@@ -104,7 +99,10 @@ def test_a_250_word_review_names_every_word_legibly_at_1280x720(app_url, page):
     box.fill(LONG_REVIEW)
     box.press("Control+Enter")
     wait_for_script(page)
-    page.wait_for_selector(".st-key-inspect_coloured_words .textpoint text")
+    # The example review's coloured words are on the page until the rerun with the long review has drawn its own
+    # (the script state may be read before that rerun begins): wait for more words than the example has.
+    page.wait_for_function("() => document.querySelectorAll('.st-key-inspect_coloured_words .textpoint text')"
+                           ".length > 100")
     page.wait_for_timeout(1500)  # let Plotly settle its layout
     drawn = page.evaluate(_COLOURED_WORDS)
     boxes, words = drawn["boxes"], drawn["words"]

@@ -4,7 +4,7 @@ meaning and the computed caption are visible without scrolling, and typed markup
 from __future__ import annotations
 
 import pytest
-from conftest import wait_for_script
+from conftest import browser_page, wait_for_script
 
 pytestmark = pytest.mark.browser
 
@@ -12,10 +12,7 @@ CHART = '[data-testid="stPlotlyChart"]'
 
 
 def test_the_occlusion_chart_and_its_colour_bar_are_above_the_fold(app_url, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.set_default_timeout(180_000)
-    try:
+    with browser_page(browser) as page:
         page.goto(f"{app_url}/lab")
         wait_for_script(page, 240_000)
         box = page.get_by_label("Review (from the Inspect page, or type one)")
@@ -36,16 +33,11 @@ def test_the_occlusion_chart_and_its_colour_bar_are_above_the_fold(app_url, brow
         cell_texts = page.locator(f"{CHART} text").all_text_contents()
         assert "<" in cell_texts and "b" in cell_texts and "not" in cell_texts  # markup split into plain tokens
         assert not page.locator(f"{CHART} b").count()
-    finally:
-        context.close()
 
 
 def test_the_probe_table_fits_a_projector_with_symbols_and_colours(app_url, browser):
     """Issue 19: at 1280x720 the table showed 2 of the chosen models and 10 of 13 rows, FAIL not marked by colour."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.set_default_timeout(180_000)
-    try:
+    with browser_page(browser) as page:
         page.goto(f"{app_url}/lab_probes")
         wait_for_script(page, 240_000)
         table = page.locator('[data-testid="stDataFrame"]').first
@@ -64,5 +56,3 @@ def test_the_probe_table_fits_a_projector_with_symbols_and_colours(app_url, brow
         headers = page.locator('[data-testid="stDataFrame"] [role="columnheader"]').all_text_contents()
         assert {"probe", "expected", "fast model", "course model"} <= {header.strip() for header in headers}, headers
         assert sum(cell.startswith(("✓ pass", "✗ fail", "– verdict cut")) for cell in cells) == 13 * 2, cells
-    finally:
-        context.close()

@@ -63,7 +63,7 @@ def test_the_pages_are_made_once_per_session_and_every_page_still_opens():
 
 def test_home_writes_the_cells_equations_as_the_rnn_cell_page_does():
     """One notation (issue 19): Home wrote Y_t = S_t·W_y while the RNN cell page and its model use σ(S_t W_y + b_y)."""
-    from rnn_demo.lessons.simple_rnn import OUTPUT_EQUATION, STATE_EQUATION
+    from rnn_demo.core.notation import OUTPUT_EQUATION, STATE_EQUATION
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
     at.switch_page("pages/home.py").run()

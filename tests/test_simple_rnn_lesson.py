@@ -88,7 +88,8 @@ def test_a_stopped_training_keeps_its_partial_model():
 
 def test_the_equations_shown_are_what_the_model_computes():
     """The notation Home and the RNN cell page show: a tanh state and a sigmoid output with its own bias b_y."""
-    from rnn_demo.lessons.simple_rnn import OUTPUT_EQUATION, STATE_EQUATION, build_model
+    from rnn_demo.core.notation import OUTPUT_EQUATION, STATE_EQUATION
+    from rnn_demo.lessons.simple_rnn import build_model
 
     model = build_model(units=3, learning_rate=0.01, seed=0)
     rnn, output = model.get_layer("rnn"), model.get_layer("output")

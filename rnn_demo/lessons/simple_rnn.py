@@ -17,7 +17,6 @@ from keras import layers
 
 from rnn_demo.core.events import Progress
 from rnn_demo.core.lstm_math import sigmoid, simple_rnn_outputs, simple_rnn_trace
-from rnn_demo.core.notation import OUTPUT_EQUATION, STATE_EQUATION  # noqa: F401 (the page reads them here)
 from rnn_demo.core.text import tokenize
 from rnn_demo.lessons.shipped import lesson_directory, read_json, save_weights, write_json
 from rnn_demo.lessons.tasks.common import initializers

@@ -38,7 +38,7 @@ def _after_padding(layer, weights: list[np.ndarray], pad_input: np.ndarray, step
         entry = _padding_traces.get(layer)
     remembered = [*weights, pad_input]
     if (entry is None or len(entry[1].hidden) < maxlen
-            or not all(np.array_equal(old, new) for old, new in zip(entry[0], remembered))):
+            or not all(old is new or np.array_equal(old, new) for old, new in zip(entry[0], remembered))):
         entry = (remembered, lstm_math.lstm_trace(np.repeat(pad_input[None], maxlen, axis=0), *weights))
         with _padding_traces_lock:
             _padding_traces[layer] = entry
